@@ -28,6 +28,7 @@ static void put_repeat(struct out *o, char c, int n)
 
 struct spec {
 	bool left;  /* '-' flag */
+	bool alt;   /* '#' flag: 0x prefix on non-zero hex */
 	bool zero;  /* '0' flag */
 	int width;
 	int precision; /* -1 when absent */
@@ -79,12 +80,14 @@ static void put_number(struct out *o, const struct spec *sp, uint64_t v,
 
 static const char *parse_spec(const char *f, struct spec *sp)
 {
-	sp->left = sp->zero = false;
+	sp->left = sp->zero = sp->alt = false;
 	sp->width = 0;
 	sp->precision = -1;
 	for (;; f++) {
 		if (*f == '-')
 			sp->left = true;
+		else if (*f == '#')
+			sp->alt = true;
 		else if (*f == '0')
 			sp->zero = true;
 		else
@@ -141,8 +144,11 @@ int volt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			uint64_t v = lng == 0 ? va_arg(ap, unsigned int)
 				   : lng == 3 ? va_arg(ap, size_t)
 					      : va_arg(ap, unsigned long long);
+			const char *prefix = "";
+			if (sp.alt && v && *f != 'u')
+				prefix = *f == 'X' ? "0X" : "0x";
 			put_number(&o, &sp, v, *f == 'u' ? 10 : 16, *f == 'X',
-				   false, "");
+				   false, prefix);
 			break;
 		}
 		case 'p':

@@ -106,6 +106,8 @@ static void init_acpi(void)
 		pm.pm1b_cnt = acpi.pm1b_cnt_port;
 		pm.slp_typa = acpi.slp_typa;
 		pm.slp_typb = acpi.slp_typb;
+		pm.smi_cmd = acpi.smi_cmd;
+		pm.acpi_enable = acpi.acpi_enable;
 	}
 	power_set_method(&pm);
 }

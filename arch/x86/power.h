@@ -21,6 +21,8 @@ struct poweroff_method {
 	uint32_t pm1a_cnt;     /* PM1a control I/O port */
 	uint32_t pm1b_cnt;     /* PM1b control I/O port, 0 if none */
 	uint16_t slp_typa, slp_typb;
+	uint32_t smi_cmd;      /* FADT SMI_CMD port: switch to ACPI mode, 0 if none */
+	uint8_t acpi_enable;   /* the value to write there */
 };
 
 void power_set_method(const struct poweroff_method *m);
