@@ -1,7 +1,10 @@
 /* printk and panic on top of one pluggable output sink (see console.h). */
 #include "lib/console.h"
 #include "lib/format.h"
+#include <stdbool.h>
 #include "lib/spinlock.h"
+
+#define CONSOLE_LOCK_SPINS (1u << 24)
 
 static console_sink_fn console_sink;
 static struct spinlock console_lock = SPINLOCK_INIT;
@@ -25,9 +28,17 @@ void vprintk(const char *fmt, va_list ap)
 		n = sizeof(line) - 1;
 	if (!console_sink)
 		return;
-	uint64_t flags = spin_lock(&console_lock);
+	/*
+	 * A fault or NMI may arrive while this very CPU holds the lock; a
+	 * report must still get out. So wait only a bounded time, then
+	 * write anyway (at worst two lines interleave).
+	 */
+	uint64_t flags = read_flags_and_cli();
+	bool locked = spin_trylock_bounded(&console_lock, CONSOLE_LOCK_SPINS);
 	console_sink(line, (size_t)n);
-	spin_unlock(&console_lock, flags);
+	if (locked)
+		spin_unlock(&console_lock, 0);
+	restore_flags(flags);
 }
 
 void printk(const char *fmt, ...)

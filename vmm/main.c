@@ -6,9 +6,9 @@
  *   console first (everything else reports through it), memory before
  *   paging (page tables need frames), paging before the CPU tables (IST
  *   stacks have guard pages), the switch to Volt's own stack before the
- *   firmware's boot-services memory is released, ACPI before the APICs and
- *   SMP (the MADT lists the processors), the config last (it needs to know
- *   how much memory is free).
+ *   firmware's boot-services memory is released, the config early (its host
+ *   line decides how faults and the end of the run are handled), ACPI
+ *   before the APICs and SMP (the MADT lists the processors).
  */
 #include <stdint.h>
 #include "boot/boot_info.h"
@@ -17,6 +17,7 @@
 #include "arch/x86/serial.h"
 #include "arch/x86/power.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/pic.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/cpu_tables.h"
 #include "arch/x86/idt.h"
@@ -42,6 +43,17 @@ static struct acpi_info acpi;
 static struct host_options options;
 static int config_errors;
 
+/* Power-off and fault behaviour follow the host options; re-applied when
+ * the config's host line has been merged in. */
+static struct poweroff_method poweroff;
+
+static void apply_host_options(void)
+{
+	poweroff.isa_debug_exit = options.exit_isa_debug;
+	power_set_method(&poweroff);
+	power_set_poweroff_on_fault(options.on_fault == HOST_POWEROFF);
+}
+
 static void console_init(void)
 {
 	serial_init();
@@ -63,7 +75,7 @@ static void init_memory(void)
 			       boot->modules[i].size, MEM_MODULE);
 	for (uint32_t i = 0; i < memory_map.count; i++) {
 		const struct mem_region *r = &memory_map.r[i];
-		printk("  %#014lx-%#014lx %s\n", (unsigned long)r->base,
+		printk("  0x%012lx-0x%012lx %s\n", (unsigned long)r->base,
 		       (unsigned long)(r->base + r->length - 1),
 		       mem_type_name(r->type));
 	}
@@ -99,21 +111,21 @@ static void init_acpi(void)
 	if (options.acpidump)
 		acpi_dump(&acpi);
 
-	struct poweroff_method pm = { .isa_debug_exit = options.exit_isa_debug };
 	if (acpi.s5_valid && acpi.pm1a_cnt_port) {
-		pm.acpi_s5 = true;
-		pm.pm1a_cnt = acpi.pm1a_cnt_port;
-		pm.pm1b_cnt = acpi.pm1b_cnt_port;
-		pm.slp_typa = acpi.slp_typa;
-		pm.slp_typb = acpi.slp_typb;
-		pm.smi_cmd = acpi.smi_cmd;
-		pm.acpi_enable = acpi.acpi_enable;
+		poweroff.acpi_s5 = true;
+		poweroff.pm1a_cnt = acpi.pm1a_cnt_port;
+		poweroff.pm1b_cnt = acpi.pm1b_cnt_port;
+		poweroff.slp_typa = acpi.slp_typa;
+		poweroff.slp_typb = acpi.slp_typb;
+		poweroff.smi_cmd = acpi.smi_cmd;
+		poweroff.acpi_enable = acpi.acpi_enable;
 	}
-	power_set_method(&pm);
+	apply_host_options();
 }
 
 static void init_apic_and_timers(void)
 {
+	pic_disable(); /* its IRQs would arrive on exception vectors */
 	tsc_init();
 	lapic_init();
 	cpus[0].apic_id = lapic_id();
@@ -141,9 +153,11 @@ static void init_virtualization(void)
 
 static void init_config(void)
 {
+	struct volt_config *cfg;
 	config_errors = boot_config_load(boot, &options,
-					 frames_free_count(&phys_frames) << 12);
-	power_set_poweroff_on_fault(options.on_fault == HOST_POWEROFF);
+					 frames_free_count(&phys_frames) << 12,
+					 &cfg);
+	apply_host_options(); /* the config's host line may add to them */
 }
 
 struct init_step {
@@ -154,11 +168,11 @@ struct init_step {
 /* The steps after the switch to Volt's own stack, in order. */
 static const struct init_step late_steps[] = {
 	{ "cpu tables (GDT, TSS, IDT)", init_cpu_tables },
+	{ "config", init_config },
 	{ "acpi", init_acpi },
 	{ "local APIC and timers", init_apic_and_timers },
 	{ "smp", init_smp },
 	{ "virtualization", init_virtualization },
-	{ "config", init_config },
 };
 
 static void run_step(const struct init_step *s)
@@ -204,9 +218,10 @@ void volt_main(struct boot_info *bi)
 		}
 	}
 	boot_options_early(bi, &options);
+	apply_host_options();
 
 	run_step(&(struct init_step){ "memory", init_memory });
 	run_step(&(struct init_step){ "paging", init_paging });
-	call_on_stack(stack_alloc(BSP_STACK_PAGES), volt_main_on_own_stack,
-		      0);
+	cpus[0].stack_top = stack_alloc(BSP_STACK_PAGES);
+	call_on_stack(cpus[0].stack_top, volt_main_on_own_stack, 0);
 }

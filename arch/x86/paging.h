@@ -1,0 +1,26 @@
+/*
+ * Volt's own page tables: an identity map (virtual == physical) of the
+ * first 4 GiB and of all RAM above, with page 0 unmapped, Volt's code
+ * read-only and executable, everything else no-execute.
+ */
+#ifndef VOLT_ARCH_X86_PAGING_H
+#define VOLT_ARCH_X86_PAGING_H
+
+#include <stdint.h>
+#include "boot/boot_info.h"
+#include "lib/memmap.h"
+
+/* Build the map and switch CR3 to it. Panics with a message on failure. */
+void paging_init(const struct boot_info *bi, const struct memmap *m);
+
+/* A kernel stack of `pages` 4 KiB pages with an unmapped guard page below
+ * it; returns the top (the initial RSP). Panics when out of memory. */
+uint64_t stack_alloc(unsigned pages);
+
+/* The PML4's physical address (below 4 GiB: APs load it in 32-bit mode). */
+uint64_t paging_root(void);
+
+/* Whether `addr` is mapped (fault reports use it before dereferencing). */
+int paging_is_mapped(uint64_t addr);
+
+#endif

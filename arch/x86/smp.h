@@ -1,0 +1,38 @@
+/*
+ * Multiprocessor bring-up: start every application processor (AP) the
+ * MADT lists, one at a time, with INIT-SIPI-SIPI and the real-mode
+ * trampoline (trampoline.asm).
+ *
+ * Intel SDM vol. 3A 9.4 (8.4 in older editions), "Multiple-Processor (MP)
+ * Initialization", in particular 9.4.4.1, the typical BSP sequence. See
+ * docs/smp.md for a walk through.
+ */
+#ifndef VOLT_ARCH_X86_SMP_H
+#define VOLT_ARCH_X86_SMP_H
+
+#include "arch/x86/percpu.h"
+
+struct acpi_info;
+
+/* Stack of each AP (4 KiB pages, a guard page below). */
+#define SMP_AP_STACK_PAGES 4
+
+/*
+ * On CPU 0, after lapic_init() and tsc_init(): for every MADT processor
+ * other than the calling one, fill cpus[i] (index, apic_id, stack_top, IST
+ * stacks), start it and wait (bounded) until it is online. A processor that
+ * does not start is reported and skipped. Sets cpu_count to the number of
+ * processors online and prints `smp: <n> of <m> CPUs online`.
+ */
+void smp_boot_aps(const struct acpi_info *acpi);
+
+/*
+ * Where each AP enters C, on its own stack, interrupts disabled: loads its
+ * tables, enables its local APIC, reports online, then idles.
+ */
+void ap_main(struct percpu *c) __attribute__((noreturn));
+
+/* Idle forever with interrupts enabled (until the scheduler replaces it). */
+void cpu_idle_loop(void) __attribute__((noreturn));
+
+#endif

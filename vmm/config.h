@@ -1,0 +1,99 @@
+/*
+ * volt.cfg: the configuration file (format reference: docs/config.md).
+ *
+ *   vm <name> kernel=F [initrd=F] mem=SIZE [vcpus=N] [weight=N] [cap=PCT]
+ *             [cmdline="..."] [pin=0,1] [on_crash=stop|restart]
+ *             [exit_port=on|off] [mode=fixed|variable|dvfs-aware]
+ *   sched credit [mode=...] [tslice=30ms] [tick=10ms] [ratelimit=1ms]
+ *   pm [governor=...] [idle=menu|halt|poll] [freqs=MHz,MHz,...]
+ *   host <the command-line options, see options.h>
+ *
+ * Pure C (no heap, no hardware), compiled into Volt, into the UEFI loader
+ * (to learn which files to read) and into host tests and the fuzzer. An
+ * error inside a `vm` line makes that VM invalid; the others still start.
+ */
+#ifndef VOLT_VMM_CONFIG_H
+#define VOLT_VMM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "vmm/options.h"
+
+#define CONFIG_MAX_VMS 16
+#define CONFIG_MAX_ERRORS 16
+#define CONFIG_MAX_VCPUS 64
+#define CONFIG_MAX_FREQS 16
+#define CONFIG_NAME_MAX 16
+#define CONFIG_FILE_MAX 64
+#define CONFIG_CMDLINE_MAX 512
+#define CONFIG_LINE_MAX 1024
+#define CONFIG_MEM_MIN (16ull << 20)
+#define CONFIG_MEM_MAX (64ull << 30)
+
+enum sched_mode { SCHED_MODE_VARIABLE = 0, SCHED_MODE_FIXED, SCHED_MODE_DVFS };
+enum pm_governor { GOV_ONDEMAND = 0, GOV_PERFORMANCE, GOV_POWERSAVE, GOV_USERSPACE };
+enum pm_idle { IDLE_MENU = 0, IDLE_HALT, IDLE_POLL };
+enum vm_on_crash { ON_CRASH_STOP = 0, ON_CRASH_RESTART };
+
+struct sched_config {
+	int mode;              /* enum sched_mode, default variable */
+	uint32_t tslice_us;    /* default 30 ms */
+	uint32_t tick_us;      /* default 10 ms */
+	uint32_t ratelimit_us; /* default 1 ms */
+};
+
+struct pm_config {
+	int governor; /* enum pm_governor, default ondemand */
+	int idle;     /* enum pm_idle, default menu */
+	uint32_t freqs_mhz[CONFIG_MAX_FREQS]; /* modeled driver's P-states */
+	uint32_t freq_count;
+};
+
+struct vm_config {
+	char name[CONFIG_NAME_MAX];
+	char kernel[CONFIG_FILE_MAX];
+	char initrd[CONFIG_FILE_MAX]; /* "" when none */
+	uint64_t mem_bytes;
+	uint32_t vcpus;
+	uint32_t weight;
+	uint32_t cap;          /* percent of one CPU, 0 = none */
+	char cmdline[CONFIG_CMDLINE_MAX];
+	uint64_t pin_mask;     /* hard affinity, valid when pinned */
+	bool pinned;
+	int on_crash;          /* enum vm_on_crash */
+	bool exit_port;
+	int mode;              /* enum sched_mode, or -1: the sched line's */
+	bool valid;            /* false: an error names this VM; not started */
+	uint32_t line;
+};
+
+struct config_error {
+	uint32_t line; /* 0: not tied to a line */
+	char msg[120];
+};
+
+struct volt_config {
+	struct vm_config vms[CONFIG_MAX_VMS];
+	uint32_t vm_count;
+	struct sched_config sched;
+	struct pm_config pm;
+	struct host_options host; /* from the host line; `set` says which */
+	struct config_error errors[CONFIG_MAX_ERRORS];
+	uint32_t error_count; /* total; only the first CONFIG_MAX_ERRORS kept */
+};
+
+void config_defaults(struct volt_config *c);
+/* Parse `len` bytes (NUL bytes and a missing final newline are fine).
+ * Returns the number of errors. */
+int config_parse(const char *text, size_t len, struct volt_config *c);
+/* Every file the config names (kernels, initrds), each once. */
+size_t config_file_names(const struct volt_config *c, const char *names[],
+			 size_t max);
+/* Record an error (also used by Volt for checks made after parsing). */
+void config_error(struct volt_config *c, uint32_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* VMs that do not fit in `free_bytes` (in file order) become invalid. */
+void config_check_memory(struct volt_config *c, uint64_t free_bytes);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * Host options: what Volt does at the edges of a run. They come from the
+ * boot command line (GRUB's `multiboot2 volt.elf <words>`, UEFI load
+ * options) and from the config's `host` line, with the same keys:
+ *
+ *   on_idle=poweroff|halt   when no VM is left running (default poweroff)
+ *   on_fault=poweroff|halt  after an exception report or panic (default halt)
+ *   exit=isa-debug-exit     power off through QEMU's port 0xf4 with a status
+ *   debug=pagefault|gpfault|divide   deliberately fault (tests the report)
+ *   acpidump                print the ACPI tables as hex (test fixtures)
+ *   config=<name>           the config module/file (default volt.cfg)
+ *
+ * The command line wins over the config's host line. Pure C, host-tested.
+ */
+#ifndef VOLT_VMM_OPTIONS_H
+#define VOLT_VMM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum host_action { HOST_HALT = 0, HOST_POWEROFF = 1 };
+enum debug_fault { DEBUG_NONE = 0, DEBUG_PAGEFAULT, DEBUG_GPFAULT, DEBUG_DIVIDE };
+
+/* Bits of host_options.set: which fields were given explicitly. */
+#define OPT_ON_IDLE (1u << 0)
+#define OPT_ON_FAULT (1u << 1)
+#define OPT_EXIT (1u << 2)
+#define OPT_DEBUG (1u << 3)
+#define OPT_ACPIDUMP (1u << 4)
+#define OPT_CONFIG (1u << 5)
+
+struct host_options {
+	int on_idle;         /* enum host_action */
+	int on_fault;        /* enum host_action */
+	bool exit_isa_debug;
+	int debug_fault;     /* enum debug_fault */
+	bool acpidump;
+	char config_name[64];
+	uint32_t set;        /* OPT_* bits given explicitly */
+};
+
+void options_defaults(struct host_options *o);
+
+/*
+ * Parse space-separated words. Unknown or malformed words are reported in
+ * err (the first one; returns how many there were) while the others still
+ * apply. A first word ending in ".efi" (the image path some firmware puts
+ * in the load options) is skipped.
+ */
+int options_parse(const char *cmdline, struct host_options *o, char *err,
+		  size_t errlen);
+
+/* Parse one key=value word (the config's host line uses this too).
+ * Returns 0, or -1 with a message. */
+int options_apply_word(struct host_options *o, const char *word, size_t len,
+		       char *err, size_t errlen);
+
+/* Fields set in `base` but not in `over` are copied into `over`. */
+void options_merge_under(struct host_options *over,
+			 const struct host_options *base);
+
+#endif
