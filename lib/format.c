@@ -78,7 +78,7 @@ static void put_number(struct out *o, const struct spec *sp, uint64_t v,
 		put_repeat(o, ' ', pad);
 }
 
-static const char *parse_spec(const char *f, struct spec *sp)
+static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 {
 	sp->left = sp->zero = sp->alt = false;
 	sp->width = 0;
@@ -93,20 +93,33 @@ static const char *parse_spec(const char *f, struct spec *sp)
 		else
 			break;
 	}
+	if (*f == '*') { /* width from the arguments; negative means '-' */
+		int w = va_arg(*ap, int);
+		sp->left |= w < 0;
+		sp->width = w < 0 ? -w : w;
+		f++;
+	}
 	while (*f >= '0' && *f <= '9')
 		sp->width = sp->width * 10 + (*f++ - '0');
 	if (*f == '.') {
 		f++;
 		sp->precision = 0;
+		if (*f == '*') {
+			int p = va_arg(*ap, int);
+			sp->precision = p < 0 ? -1 : p;
+			f++;
+		}
 		while (*f >= '0' && *f <= '9')
 			sp->precision = sp->precision * 10 + (*f++ - '0');
 	}
 	return f;
 }
 
-int volt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+int volt_vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 {
 	struct out o = { buf, size, 0 };
+	va_list ap;
+	va_copy(ap, args); /* so parse_spec can consume '*' arguments */
 
 	for (const char *f = fmt; *f; f++) {
 		if (*f != '%') {
@@ -114,7 +127,7 @@ int volt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			continue;
 		}
 		struct spec sp;
-		f = parse_spec(f + 1, &sp);
+		f = parse_spec(f + 1, &sp, &ap);
 
 		int lng = 0; /* 0 int, 1 long, 2 long long, 3 size_t */
 		while (*f == 'l') {
@@ -182,6 +195,7 @@ int volt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			break;
 		}
 	}
+	va_end(ap);
 	if (size)
 		buf[o.len < size ? o.len : size - 1] = '\0';
 	return (int)o.len;

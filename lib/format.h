@@ -1,6 +1,6 @@
 /*
  * vsnprintf for a freestanding kernel: %d %i %u %x %X %p %s %c %%, with flags
- * '-', '0', '#', width, precision for %s, and the l, ll, z length modifiers.
+ * '-', '0', '#', width and precision (also as '*'), precision for %s, and the l, ll, z length modifiers.
  * Pure: compiled into Volt and into host unit tests.
  */
 #ifndef VOLT_LIB_FORMAT_H

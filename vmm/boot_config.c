@@ -41,16 +41,24 @@ static void check_files(const struct boot_info *bi, struct volt_config *c)
 	}
 }
 
+/* Errors in file order (checks made after parsing add theirs later). */
 static void print_errors(const struct volt_config *c, const char *file)
 {
 	uint32_t shown = c->error_count < CONFIG_MAX_ERRORS ? c->error_count
 							    : CONFIG_MAX_ERRORS;
+	uint32_t order[CONFIG_MAX_ERRORS];
 	for (uint32_t i = 0; i < shown; i++) {
-		if (c->errors[i].line)
-			printk("error: %s:%u: %s\n", file, c->errors[i].line,
-			       c->errors[i].msg);
+		uint32_t j = i;
+		for (; j > 0 && c->errors[order[j - 1]].line > c->errors[i].line; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (uint32_t i = 0; i < shown; i++) {
+		const struct config_error *e = &c->errors[order[i]];
+		if (e->line)
+			printk("error: %s:%u: %s\n", file, e->line, e->msg);
 		else
-			printk("error: %s: %s\n", file, c->errors[i].msg);
+			printk("error: %s: %s\n", file, e->msg);
 	}
 	if (c->error_count > shown)
 		printk("error: %s: %u more errors not shown\n", file,

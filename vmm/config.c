@@ -368,6 +368,15 @@ static void apply_keys(struct line_ctx *x, struct word *w, int n, key_fn fn)
 	}
 }
 
+/* After apply_keys: the words hold bare keys (split_kv cut at '='). */
+static bool has_key(const struct word *w, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(w[i].text, key))
+			return true;
+	return false;
+}
+
 static void parse_vm_line(struct line_ctx *x, struct word *w, int n)
 {
 	struct volt_config *c = x->c;
@@ -403,14 +412,12 @@ static void parse_vm_line(struct line_ctx *x, struct word *w, int n)
 	vm->line = x->line;
 	x->vm = vm;
 	apply_keys(x, w + 2, n - 2, vm_key);
-	if (!vm->kernel[0])
+	if (!has_key(w + 2, n - 2, "kernel"))
 		line_error(x, "missing required key", "kernel");
-	if (!vm->mem_bytes)
+	if (!has_key(w + 2, n - 2, "mem"))
 		line_error(x, "missing required key", "mem");
 	if (vm->cap > 100 * vm->vcpus)
 		line_error(x, "cap above 100 x vcpus:", "cap");
-	if (vm->pinned && vm->pin_mask == 0)
-		line_error(x, "empty CPU list:", "pin");
 }
 
 

@@ -41,6 +41,8 @@ static void test_width_and_flags(void **state)
 	CHECK_LIKE_LIBC("[%c%c][%3c]", 'o', 'k', 'x');
 	CHECK_LIKE_LIBC("100%% %s", "done");
 	CHECK_LIKE_LIBC("[%#x][%#X][%#x]", 0x1fu, 0xabu, 0u);
+	CHECK_LIKE_LIBC("[%.*s][%*d][%-*d]", 3, "abcdef", 5, 42, 4, 7);
+	CHECK_LIKE_LIBC("[%*d]", -4, 7);
 	CHECK_LIKE_LIBC("[%#014lx][%#-8x]", 0xfee00000ul, 0x10u);
 }
 
