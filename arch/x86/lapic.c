@@ -238,40 +238,6 @@ static void lapic_mask_lvts(bool bsp)
 	lapic_write(LAPIC_REG_ESR, 0);
 }
 
-/*
- * The legacy 8259A PIC pair (8259A datasheet; PC/AT wiring: master at
- * 0x20/0x21, slave at 0xa0/0xa1 on the master's IR2). Volt takes no PIC
- * interrupts, but firmware leaves the PIT's IRQ 0 running at the BIOS's
- * vector 8, which is #DF's: delivered to a CPU (Bochs does so even with
- * LINT0 masked), it looks like a double fault. So CPU 0 moves the PICs to
- * vectors 0x20-0x2f, away from the exceptions, and masks every line.
- */
-#define PIC_MASTER_CMD 0x20
-#define PIC_MASTER_DATA 0x21
-#define PIC_SLAVE_CMD 0xa0
-#define PIC_SLAVE_DATA 0xa1
-#define PIC_ICW1_INIT_ICW4 0x11   /* edge triggered, cascade, ICW4 follows */
-#define PIC_MASTER_VECTOR 0x20
-#define PIC_SLAVE_VECTOR 0x28
-#define PIC_ICW3_MASTER 0x04      /* slave on IR2 */
-#define PIC_ICW3_SLAVE 0x02       /* slave identity 2 */
-#define PIC_ICW4_8086 0x01
-#define PIC_MASK_ALL 0xff
-
-static void lapic_disable_8259(void)
-{
-	outb(PIC_MASTER_CMD, PIC_ICW1_INIT_ICW4);
-	outb(PIC_SLAVE_CMD, PIC_ICW1_INIT_ICW4);
-	outb(PIC_MASTER_DATA, PIC_MASTER_VECTOR);
-	outb(PIC_SLAVE_DATA, PIC_SLAVE_VECTOR);
-	outb(PIC_MASTER_DATA, PIC_ICW3_MASTER);
-	outb(PIC_SLAVE_DATA, PIC_ICW3_SLAVE);
-	outb(PIC_MASTER_DATA, PIC_ICW4_8086);
-	outb(PIC_SLAVE_DATA, PIC_ICW4_8086);
-	outb(PIC_MASTER_DATA, PIC_MASK_ALL);
-	outb(PIC_SLAVE_DATA, PIC_MASK_ALL);
-}
-
 static void lapic_spurious_irq(struct trap_frame *f)
 {
 	/* A spurious interrupt is not in service: no EOI (SDM 11.9). */
@@ -345,7 +311,6 @@ static void lapic_init_global(void)
 	lapic_choose_mode();
 	if (tsc_hz == 0)
 		panic("lapic: tsc_init() must run before lapic_init()");
-	lapic_disable_8259();
 	idt_set_handler(LAPIC_SPURIOUS_VECTOR, lapic_spurious_irq);
 	idt_set_handler(LAPIC_TIMER_VECTOR, lapic_timer_irq);
 }

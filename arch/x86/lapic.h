@@ -8,7 +8,9 @@
  * registers become MSRs 0x800 + offset/16, the ICR one 64-bit MSR).
  *
  * lapic_init() runs on every processor, interrupts disabled, after
- * cpu_tables_init() (the first call, on CPU 0, also needs tsc_init()). It
+ * cpu_tables_init() (the first call, on CPU 0, also needs tsc_init(), and
+ * pic_disable(): masking LINT0 does not stop every platform, Bochs for one,
+ * from delivering the 8259's IRQ 0 on vector 8). It
  * uses x2APIC mode when CPUID.1:ECX[21] says the processor has it, so that
  * every CPU and every APIC ID (even > 255) works the same way; otherwise
  * the xAPIC MMIO page from IA32_APIC_BASE, which Volt's identity map covers.

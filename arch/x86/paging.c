@@ -116,6 +116,17 @@ uint64_t stack_alloc(unsigned pages)
 	return bottom + pages * FRAME_SIZE;
 }
 
+int paging_set_identity(uint64_t va, uint64_t len, int write, int exec)
+{
+	uint64_t flags = (write ? PT_WRITE : 0) | (exec ? 0 : nx_bit);
+	uint64_t irq = spin_lock(&paging_lock);
+	int err = pt_map(&kernel_pt, va, va, len, flags);
+	spin_unlock(&paging_lock, irq);
+	for (uint64_t a = va; a < va + len; a += FRAME_SIZE)
+		invlpg((void *)(uintptr_t)a);
+	return err;
+}
+
 uint64_t paging_root(void)
 {
 	return kernel_pt.root;

@@ -17,6 +17,11 @@ void paging_init(const struct boot_info *bi, const struct memmap *m);
  * it; returns the top (the initial RSP). Panics when out of memory. */
 uint64_t stack_alloc(unsigned pages);
 
+/* Remap identity range [va, va+len) with `exec`/`write` permissions (NX
+ * when !exec and the CPU has NX). Locked; flushes this CPU's TLB entries.
+ * Other CPUs must not be using the range. Returns 0 or a pt_error. */
+int paging_set_identity(uint64_t va, uint64_t len, int write, int exec);
+
 /* The PML4's physical address (below 4 GiB: APs load it in 32-bit mode). */
 uint64_t paging_root(void);
 

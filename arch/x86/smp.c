@@ -13,7 +13,6 @@
 #include "arch/x86/cpu_tables.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/msr.h"
-#include "arch/x86/pagetable.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
@@ -96,44 +95,16 @@ static volatile struct trampoline_params *smp_params(void)
 								TRAMP_PARAMS_OFFSET);
 }
 
-/* Page-table pages for pt_map(), below 4 GiB like all of Volt's tables. */
-static uint64_t smp_pt_alloc(void *opaque)
-{
-	uint64_t phys = frame_alloc_locked(1, PAGE_SIZE, SMP_CR3_LIMIT);
-
-	if (phys)
-		memset((void *)(uintptr_t)phys, 0, PAGE_SIZE);
-	return phys;
-}
-
-static void *smp_pt_ptr(void *opaque, uint64_t phys)
-{
-	return (void *)(uintptr_t)phys; /* identity mapped */
-}
-
 /*
  * Volt maps everything but its text NX, including the page the trampoline
  * was copied to. The APs fetch from it with paging on (after CR0.PG and
  * until the call into ap_main), so it must be executable while they start.
+ * Only this CPU can hold a stale translation: APs have not started yet
+ * (exec) or never fetch from the page again (NX).
  */
 static int smp_tramp_set_exec(bool exec)
 {
-	struct pt_ctx ctx = {
-		.root = paging_root(),
-		.alloc_table = smp_pt_alloc,
-		.table_ptr = smp_pt_ptr,
-	};
-	uint64_t flags = PT_PRESENT | PT_WRITE;
-	int rc;
-
-	/* NX is a reserved bit unless EFER.NXE is on. */
-	if (!exec && (rdmsr(MSR_EFER) & EFER_NXE))
-		flags |= PT_NX;
-	rc = pt_map(&ctx, smp_tramp_page, smp_tramp_page, PAGE_SIZE, flags);
-	/* Only this CPU can hold a stale translation: APs have not started
-	 * yet (exec) or never fetch from the page again (NX). */
-	invlpg((const void *)(uintptr_t)smp_tramp_page);
-	return rc;
+	return paging_set_identity(smp_tramp_page, PAGE_SIZE, 1, exec);
 }
 
 /* Copy the trampoline below 1 MiB and fill the parts common to all APs. */
