@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Volt's emulator system tests (kvm-unit-tests shaped).
+
+Each test in tests/system/tests.cfg boots Volt once in Bochs or QEMU, in its
+own directory under build/systest/<name>/, bounded by a timeout, and is
+judged by its serial output: every `expect` regex must appear, in order;
+no `forbid` regex may appear; the exit status Volt printed
+("volt: exit status N") must equal `status`. Independent tests run in
+parallel (-j). The last line is "N passed, N failed".
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_FORBID = r"EXCEPTION|PANIC|error:"
+ANSI = re.compile(r"\x1b(\[[0-9;=?]*[A-Za-z]|[()][0-9A-Za-z]|[=>c])")
+OVMF = "/usr/share/ovmf/OVMF.fd"
+
+BOCHSRC = """\
+megs: {memory}
+cpu: model={model}, count={count}, reset_on_triple_fault=0
+romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+ata0-master: type=cdrom, path=volt.iso, status=inserted
+boot: cdrom
+display_library: rfb, options="timeout=0"
+speaker: enabled=0
+com1: enabled=1, mode=file, dev={serial}
+port_e9_hack: enabled=1
+clock: sync=none
+log: bochs.log
+panic: action=fatal
+error: action=ignore
+info: action=ignore
+"""
+
+
+class Test:
+    def __init__(self, name):
+        self.name = name
+        self.boot = "multiboot2"
+        self.emulator = "bochs"
+        self.cpus = 2
+        self.memory = 256
+        self.model = "corei7_skylake_x"
+        self.cmdline = ""
+        self.files = []
+        self.expect = []
+        self.forbid = DEFAULT_FORBID
+        self.status = 0
+        self.timeout = 120
+
+
+def parse_list(path):
+    """INI-like: [name] then key = value; expect/files may repeat."""
+    tests, cur = [], None
+    with open(path) as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                cur = Test(line[1:-1])
+                tests.append(cur)
+                continue
+            if cur is None or "=" not in line:
+                sys.exit(f"{path}:{lineno}: expected [name] or key = value")
+            key, value = (s.strip() for s in line.split("=", 1))
+            if key == "expect":
+                cur.expect.append(value)
+            elif key == "files":
+                cur.files.extend(value.split())
+            elif key in ("cpus", "memory", "status", "timeout"):
+                setattr(cur, key, int(value))
+            elif key in ("boot", "emulator", "model", "cmdline", "forbid"):
+                setattr(cur, key, value)
+            else:
+                sys.exit(f"{path}:{lineno}: unknown key '{key}'")
+    return tests
+
+
+def bochs_count(cpus):
+    return {1: "1", 2: "2", 4: "1:2:2"}.get(cpus, f"1:{cpus}:1")
+
+
+def run_emulator(cmd, cwd, timeout):
+    """Run in a new process group; kill the group on timeout."""
+    with open(os.path.join(cwd, "emulator.out"), "w") as out:
+        p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
+                             stdout=out, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+        try:
+            return p.wait(timeout=timeout), False
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            return None, True
+
+
+def prepare(t, d, build):
+    files = [os.path.join(ROOT, f) for f in t.files]
+    if t.boot == "multiboot2":
+        subprocess.run([os.path.join(ROOT, "tools/mkiso.sh"), os.path.join(d, "volt.iso"),
+                        os.path.join(build, "volt.elf"), t.cmdline] + files, check=True)
+    else:
+        subprocess.run([os.path.join(ROOT, "tools/mkesp.sh"), os.path.join(d, "esp.img"),
+                        os.path.join(build, "volt.efi")] + files, check=True)
+
+
+def command(t, d):
+    serial = os.path.join(d, "serial.log")
+    if t.emulator == "bochs":
+        if t.boot != "multiboot2":
+            raise ValueError("bochs tests boot multiboot2 only")
+        with open(os.path.join(d, "bochsrc"), "w") as f:
+            f.write(BOCHSRC.format(memory=t.memory, model=t.model,
+                                   count=bochs_count(t.cpus), serial=serial))
+        with open(os.path.join(d, "rc.txt"), "w") as f:
+            f.write("c\n")
+        return ["bochs", "-q", "-f", "bochsrc", "-rc", "rc.txt"]
+    cmd = ["qemu-system-x86_64", "-nodefaults", "-machine", "q35", "-accel", "tcg",
+           "-cpu", "max", "-m", f"{t.memory}M", "-smp", str(t.cpus),
+           "-net", "none", "-display", "none", "-monitor", "none",
+           "-serial", f"file:{serial}", "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    if t.boot == "uefi":
+        cmd += ["-bios", OVMF, "-drive", "if=virtio,format=raw,file=esp.img,snapshot=on"]
+    else:
+        cmd += ["-cdrom", "volt.iso"]
+    return cmd
+
+
+def judge(t, log, timed_out):
+    pos = 0
+    for pattern in t.expect:
+        m = re.compile(pattern).search(log, pos)
+        if not m:
+            return f"expected /{pattern}/ not found" + (" (TIMEOUT)" if timed_out else "")
+        pos = m.end()
+    if t.forbid:
+        m = re.search(t.forbid, log)
+        if m:
+            line = log[log.rfind("\n", 0, m.start()) + 1:log.find("\n", m.start())]
+            return f"forbidden /{t.forbid}/ seen: {line.strip()}"
+    statuses = re.findall(r"volt: exit status (\d+)", log)
+    if not statuses:
+        return "TIMEOUT: Volt never reported an exit status" if timed_out \
+            else "no 'volt: exit status' line"
+    if int(statuses[-1]) != t.status:
+        return f"exit status {statuses[-1]}, expected {t.status}"
+    return None
+
+
+def run_one(t, build, keep):
+    d = os.path.join(build, "systest", t.name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    start = time.time()
+    try:
+        prepare(t, d, build)
+        cmd = command(t, d)
+    except (subprocess.CalledProcessError, ValueError) as e:
+        return t, f"setup failed: {e}", 0.0, ""
+    _, timed_out = run_emulator(cmd, d, t.timeout)
+    elapsed = time.time() - start
+    try:
+        with open(os.path.join(d, "serial.log"), "rb") as f:
+            log = ANSI.sub("", f.read().decode("utf-8", "replace")).replace("\r", "")
+    except FileNotFoundError:
+        log = ""
+    with open(os.path.join(d, "serial.clean.log"), "w") as f:
+        f.write(log)
+    reason = judge(t, log, timed_out)
+    if not reason and not keep:
+        for big in ("volt.iso", "esp.img"):
+            if os.path.exists(os.path.join(d, big)):
+                os.remove(os.path.join(d, big))
+    return t, reason, elapsed, log
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-j", type=int, default=2, help="parallel runs (default 2)")
+    ap.add_argument("--only", help="run only the tests whose name matches this regex")
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--list", default=os.path.join(ROOT, "tests/system/tests.cfg"))
+    ap.add_argument("--keep", action="store_true", help="keep images of passing tests")
+    args = ap.parse_args()
+
+    tests = parse_list(args.list)
+    if args.only:
+        tests = [t for t in tests if re.search(args.only, t.name)]
+    if not tests:
+        sys.exit("no tests selected")
+
+    passed = failed = 0
+    suite_start = time.time()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as pool:
+        for t, reason, elapsed, log in pool.map(lambda t: run_one(t, args.build, args.keep), tests):
+            if reason is None:
+                passed += 1
+                cost = re.search(r"boot cost: (\d+) TSC ticks", log)
+                extra = f" [boot cost {int(cost.group(1)):,} TSC ticks]" if cost else ""
+                print(f"PASS {t.name} ({elapsed:.1f} s){extra}", flush=True)
+            else:
+                failed += 1
+                print(f"FAIL {t.name} ({elapsed:.1f} s): {reason}", flush=True)
+                print(f"     serial log: {os.path.join(args.build, 'systest', t.name, 'serial.clean.log')}")
+                for line in log.strip().splitlines()[-30:]:
+                    print(f"     | {line}")
+    print(f"system tests: {time.time() - suite_start:.1f} s wall")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
