@@ -194,6 +194,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep images of passing tests")
     args = ap.parse_args()
 
+    args.build = os.path.abspath(args.build)
     tests = parse_list(args.list)
     if args.only:
         tests = [t for t in tests if re.search(args.only, t.name)]
