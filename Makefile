@@ -35,7 +35,7 @@ CORE_OBJS := $(call obj,$(CORE_SRCS))
 MB2_OBJS  := $(call obj,$(MB2_SRCS))
 
 .PHONY: all clean unit test run image deps
-all: $(BUILD)/volt.elf
+all: $(BUILD)/volt.elf $(BUILD)/volt.efi
 
 $(BUILD)/k/%.c.o: %.c
 	@mkdir -p $(dir $@)
