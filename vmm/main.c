@@ -144,11 +144,14 @@ static void init_smp(void)
 static void init_virtualization(void)
 {
 	struct virt_caps caps;
-	if (virt_detect(&caps))
-		printk("virt: VT-x available (EPT%s, unrestricted guest)\n",
-		       caps.vpid ? ", VPID" : "");
-	else
+	if (!virt_detect(&caps)) {
 		printk("virt: VT-x not available: %s\n", caps.why_not);
+		return;
+	}
+	printk("virt: VT-x available (EPT%s, unrestricted guest)\n",
+	       caps.vpid ? ", VPID" : "");
+	/* Every other processor enters VMX operation as it comes online. */
+	virt_enabled = virt_cpu_enable() == 0;
 }
 
 static void init_config(void)
@@ -171,8 +174,8 @@ static const struct init_step late_steps[] = {
 	{ "config", init_config },
 	{ "acpi", init_acpi },
 	{ "local APIC and timers", init_apic_and_timers },
-	{ "smp", init_smp },
 	{ "virtualization", init_virtualization },
+	{ "smp", init_smp },
 };
 
 static void run_step(const struct init_step *s)

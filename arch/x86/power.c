@@ -9,6 +9,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/power.h"
 #include "arch/x86/serial.h"
+#include "arch/x86/virt.h"
 #include "lib/console.h"
 
 #define ISA_DEBUG_EXIT_PORT 0xf4   /* QEMU -device isa-debug-exit,iobase=0xf4 */
@@ -78,6 +79,7 @@ static void bochs_shutdown(void)
 void machine_poweroff(int status)
 {
 	cli();
+	virt_cpu_disable(); /* leave VMX operation on this CPU (SDM 3C 24.7) */
 	printk("volt: exit status %d\n", status);
 	serial_drain();
 	if (method.isa_debug_exit)

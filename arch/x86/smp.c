@@ -16,6 +16,7 @@
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/virt.h"
 #include "arch/x86/tsc.h"
 #include "lib/console.h"
 #include "lib/frames.h"
@@ -271,6 +272,8 @@ void ap_main(struct percpu *c)
 		       id, c->apic_id);
 	/* Report first, then release CPU 0: keeps the boot log in order. */
 	printk("cpu %u (apic %u) online\n", c->index, id);
+	if (virt_enabled)
+		virt_cpu_enable();
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
 	cpu_idle_loop();
 }

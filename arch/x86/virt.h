@@ -17,4 +17,12 @@ struct virt_caps {
 /* Fills caps; returns true when Volt can run guests on this processor. */
 bool virt_detect(struct virt_caps *caps);
 
+/* Enter VMX root operation on this CPU (0, or -1 after printing why). */
+int virt_cpu_enable(void);
+/* Leave it again (before power-off); nothing if it was never entered. */
+void virt_cpu_disable(void);
+
+/* Set once CPU 0 found usable VT-x: APs enable it as they come up. */
+extern bool virt_enabled;
+
 #endif

@@ -1,0 +1,33 @@
+/*
+ * VMX instructions as inline functions (SDM vol. 3C ch. 31, "VMX
+ * Instruction Reference"). Each returns 0 on success, -1 on VMfailInvalid
+ * (CF=1) and -2 on VMfailValid (ZF=1; the VM-instruction error field says
+ * why). Only arch/x86/vmx/ includes this.
+ */
+#ifndef VOLT_ARCH_X86_VMX_INSN_H
+#define VOLT_ARCH_X86_VMX_INSN_H
+
+#include <stdint.h>
+
+#define VMX_FAIL_INVALID (-1)
+#define VMX_FAIL_VALID (-2)
+
+/* setna: CF=1 or ZF=1 means failure; then CF tells which kind. */
+#define VMX_RESULT(cf, zf) ((cf) ? VMX_FAIL_INVALID : (zf) ? VMX_FAIL_VALID : 0)
+
+static inline int vmxon(uint64_t region_phys)
+{
+	uint8_t cf, zf;
+	__asm__ volatile("vmxon %2; setc %0; setz %1"
+			 : "=r"(cf), "=r"(zf)
+			 : "m"(region_phys)
+			 : "cc", "memory");
+	return VMX_RESULT(cf, zf);
+}
+
+static inline void vmxoff(void)
+{
+	__asm__ volatile("vmxoff" ::: "cc", "memory");
+}
+
+#endif
