@@ -27,7 +27,7 @@ KCFLAGS := -std=gnu11 -O2 -g $(WARN) -I. -ffreestanding -fno-builtin \
 NASMFLAGS := -f elf64 -g -F dwarf
 
 CORE_DIRS := lib arch/x86 vmm sched pm
-CORE_SRCS := $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c $(d)/*/*.c $(d)/*.asm))
+CORE_SRCS := $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c $(d)/*/*.c $(d)/*.asm $(d)/*/*.asm))
 MB2_SRCS  := $(wildcard boot/multiboot2/*.c boot/multiboot2/*.asm)
 
 obj = $(patsubst %,$(BUILD)/k/%.o,$(1))
