@@ -61,7 +61,7 @@ include $(wildcard tests/unit/*.mk)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/test_%)
 
 .SECONDEXPANSION:
-$(BUILD)/unit/test_%: $$($$*_SRCS) tests/unit/host_compat.c
+$(BUILD)/unit/test_%: $$($$*_SRCS) lib/strlcpy.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^ -lcmocka
 

@@ -3,7 +3,7 @@
 FUZZ_SECONDS ?= 60
 
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c vmm/config.c vmm/options.c \
-		lib/format.c tests/unit/host_compat.c
+		lib/format.c lib/strlcpy.c
 	@mkdir -p $(dir $@)
 	clang -g -O1 -I. -DVOLT_HOST_TEST -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ $^

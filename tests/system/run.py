@@ -23,23 +23,7 @@ DEFAULT_FORBID = r"EXCEPTION|PANIC|error:"
 ANSI = re.compile(r"\x1b(\[[0-9;=?]*[A-Za-z]|[()][0-9A-Za-z]|[=>c])")
 OVMF = "/usr/share/ovmf/OVMF.fd"
 
-BOCHSRC = """\
-megs: {memory}
-cpu: model={model}, count={count}, reset_on_triple_fault=0
-romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
-vgaromimage: file=/usr/share/vgabios/vgabios.bin
-ata0-master: type=cdrom, path=volt.iso, status=inserted
-boot: cdrom
-display_library: rfb, options="timeout=0"
-speaker: enabled=0
-com1: enabled=1, mode=file, dev={serial}
-port_e9_hack: enabled=1
-clock: sync=none
-log: bochs.log
-panic: action=fatal
-error: action=ignore
-info: action=ignore
-"""
+BOCHSRC = os.path.join(ROOT, "tools/bochsrc.in")
 
 
 class Test:
@@ -119,9 +103,15 @@ def command(t, d):
     if t.emulator == "bochs":
         if t.boot != "multiboot2":
             raise ValueError("bochs tests boot multiboot2 only")
+        values = {"@MEMORY@": str(t.memory), "@MODEL@": t.model,
+                  "@COUNT@": bochs_count(t.cpus), "@SERIAL@": serial,
+                  "@ISO@": "volt.iso"}
+        with open(BOCHSRC) as f:
+            text = f.read()
+        for key, value in values.items():
+            text = text.replace(key, value)
         with open(os.path.join(d, "bochsrc"), "w") as f:
-            f.write(BOCHSRC.format(memory=t.memory, model=t.model,
-                                   count=bochs_count(t.cpus), serial=serial))
+            f.write(text)
         with open(os.path.join(d, "rc.txt"), "w") as f:
             f.write("c\n")
         return ["bochs", "-q", "-f", "bochsrc", "-rc", "rc.txt"]
