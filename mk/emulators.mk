@@ -40,5 +40,5 @@ run-qemu: $(BUILD)/volt-esp.img
 
 test: unit test-system
 
-test-system: $(BUILD)/volt.elf $(BUILD)/volt.efi | $(DEPS_STAMP)
+test-system: $(BUILD)/volt.elf $(BUILD)/volt.efi $$(GUEST_TEST_BINS) | $(DEPS_STAMP)
 	tests/system/run.py -j2 --build $(BUILD) $(if $(T),--only '$(T)')

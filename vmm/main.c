@@ -31,6 +31,8 @@
 #include "lib/frames.h"
 #include "vmm/boot_config.h"
 #include "vmm/debug_fault.h"
+#include "vmm/virt_ops.h"
+#include "vmm/vm.h"
 
 #define BSP_STACK_PAGES 8
 
@@ -41,6 +43,7 @@ static struct boot_info *boot;
 static struct memmap memory_map;
 static struct acpi_info acpi;
 static struct host_options options;
+static struct volt_config *config;
 static int config_errors;
 
 /* Power-off and fault behaviour follow the host options; re-applied when
@@ -150,16 +153,18 @@ static void init_virtualization(void)
 	}
 	printk("virt: VT-x available (EPT%s, unrestricted guest)\n",
 	       caps.vpid ? ", VPID" : "");
+	const char *missing = virt_ops_install(vmx_backend());
+	if (missing)
+		panic("virt: the VT-x backend lacks the '%s' operation", missing);
 	/* Every other processor enters VMX operation as it comes online. */
 	virt_enabled = virt_cpu_enable() == 0;
 }
 
 static void init_config(void)
 {
-	struct volt_config *cfg;
 	config_errors = boot_config_load(boot, &options,
 					 frames_free_count(&phys_frames) << 12,
-					 &cfg);
+					 &config);
 	apply_host_options(); /* the config's host line may add to them */
 }
 
@@ -184,9 +189,25 @@ static void run_step(const struct init_step *s)
 	s->run();
 }
 
+/* Run every valid VM, one after the other on this processor (the
+ * scheduler will spread them over all processors). */
+static void run_vms(void)
+{
+	for (uint32_t i = 0; i < config->vm_count; i++) {
+		const struct vm_config *vm = &config->vms[i];
+		if (!vm->valid)
+			continue;
+		if (!virt_enabled) {
+			printk("volt: vm %s not started: no usable VT-x\n",
+			       vm->name);
+			continue;
+		}
+		vm_run_from_config(vm, i, boot);
+	}
+}
+
 static void __attribute__((noreturn)) volt_idle(void)
 {
-	/* No VM runs yet (VT-x guests come with the virtualization backend). */
 	int status = config_errors ? EXIT_CONFIG_ERROR : EXIT_OK;
 	if (options.on_idle == HOST_POWEROFF) {
 		printk("volt: nothing left to run; powering off\n");
@@ -201,6 +222,7 @@ static void __attribute__((noreturn)) volt_main_on_own_stack(void *unused)
 	for (unsigned i = 0; i < sizeof(late_steps) / sizeof(late_steps[0]); i++)
 		run_step(&late_steps[i]);
 	debug_fault_trigger(options.debug_fault);
+	run_vms();
 	volt_idle();
 }
 

@@ -22,6 +22,11 @@ int virt_cpu_enable(void);
 /* Leave it again (before power-off); nothing if it was never entered. */
 void virt_cpu_disable(void);
 
+/* The VT-x implementation of the generic backend interface
+ * (vmm/virt_ops.h). */
+struct virt_ops;
+const struct virt_ops *vmx_backend(void);
+
 /* Set once CPU 0 found usable VT-x: APs enable it as they come up. */
 extern bool virt_enabled;
 

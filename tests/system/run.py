@@ -89,7 +89,8 @@ def run_emulator(cmd, cwd, timeout):
 
 
 def prepare(t, d, build):
-    files = [os.path.join(ROOT, f) for f in t.files]
+    # $BUILD in a file spec names the build directory (built guests).
+    files = [os.path.join(ROOT, f.replace("$BUILD", build)) for f in t.files]
     if t.boot == "multiboot2":
         subprocess.run([os.path.join(ROOT, "tools/mkiso.sh"), os.path.join(d, "volt.iso"),
                         os.path.join(build, "volt.elf"), t.cmdline] + files, check=True)

@@ -1,0 +1,62 @@
+/*
+ * VM-execution, VM-exit and VM-entry control bits Volt uses (SDM vol. 3C
+ * 25.6-25.8), and the basic exit reasons it handles (appendix C).
+ */
+#ifndef VOLT_ARCH_X86_VMX_CONTROLS_H
+#define VOLT_ARCH_X86_VMX_CONTROLS_H
+
+/* Pin-based (25.6.1) */
+#define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
+#define PIN_NMI_EXITING (1u << 3)
+/* Primary processor-based (25.6.2) */
+#define PROC_HLT_EXITING (1u << 7)
+#define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
+#define PROC_ACTIVATE_SECONDARY (1u << 31)
+/* Secondary processor-based */
+#define PROC2_ENABLE_EPT (1u << 1)
+#define PROC2_ENABLE_VPID (1u << 5)
+#define PROC2_UNRESTRICTED_GUEST (1u << 7)
+/* VM-exit controls (25.7.1) */
+#define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)
+#define EXIT_ACK_INTERRUPT_ON_EXIT (1u << 15)
+#define EXIT_SAVE_IA32_EFER (1u << 20)
+#define EXIT_LOAD_IA32_EFER (1u << 21)
+/* VM-entry controls (25.8.1) */
+#define ENTRY_IA32E_MODE_GUEST (1u << 9)
+#define ENTRY_LOAD_IA32_EFER (1u << 15)
+
+/* Basic exit reasons (appendix C) */
+#define EXIT_REASON_EXCEPTION_NMI 0
+#define EXIT_REASON_EXTERNAL_INTERRUPT 1
+#define EXIT_REASON_TRIPLE_FAULT 2
+#define EXIT_REASON_CPUID 10
+#define EXIT_REASON_HLT 12
+#define EXIT_REASON_VMCALL 18
+#define EXIT_REASON_IO_INSTRUCTION 30
+#define EXIT_REASON_RDMSR 31
+#define EXIT_REASON_WRMSR 32
+#define EXIT_REASON_INVALID_GUEST_STATE 33
+#define EXIT_REASON_MSR_LOADING 34
+#define EXIT_REASON_EPT_VIOLATION 48
+#define EXIT_REASON_EPT_MISCONFIG 49
+#define EXIT_REASON_ENTRY_FAILURE (1u << 31)
+#define EXIT_REASON_BASIC_MASK 0xffffu /* bits 15:0 */
+
+/* I/O exit qualification (table 28-5) */
+#define IO_QUAL_SIZE_MASK 0x7u   /* size - 1 */
+#define IO_QUAL_IN (1u << 3)
+#define IO_QUAL_STRING (1u << 4)
+#define IO_QUAL_REP (1u << 5)
+#define IO_QUAL_PORT_SHIFT 16
+/* EPT violation qualification (table 28-7) */
+#define EPT_QUAL_READ (1u << 0)
+#define EPT_QUAL_WRITE (1u << 1)
+#define EPT_QUAL_FETCH (1u << 2)
+
+/* Segment access rights (25.4.1): type, S, DPL 0, present. */
+#define AR_CODE_READ_ACCESSED 0x9b
+#define AR_DATA_WRITE_ACCESSED 0x93
+#define AR_TSS_BUSY_32 0x8b
+#define AR_UNUSABLE (1u << 16)
+
+#endif

@@ -1,0 +1,391 @@
+/*
+ * The VT-x backend's vCPU: building a VMCS, entering the guest, and
+ * translating each VM exit into a generic struct vm_exit.
+ *
+ * SDM vol. 3C: 25 (the VMCS: which fields exist), 26.2-26.3 (the checks a
+ * VM entry makes: every value below is chosen to pass them), 27 (what an
+ * exit saves and loads), 28 (exit reasons and qualifications), A.3-A.5
+ * (how the capability MSRs say which control bits may be 0 or 1).
+ *
+ * The guest starts in real mode, which needs "unrestricted guest": without
+ * it VT-x only runs protected mode with paging. Guest memory is translated
+ * by EPT; everything outside the VM's RAM is unmapped, so a stray access
+ * exits as an EPT violation.
+ */
+#include <stdbool.h>
+#include "arch/x86/cpu.h"
+#include "arch/x86/cpu_tables.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/virt.h"
+#include "arch/x86/vmx/ept.h"
+#include "arch/x86/vmx/vmcs.h"
+#include "arch/x86/vmx/vmx_controls.h"
+#include "arch/x86/vmx/vmx_insn.h"
+#include "lib/console.h"
+#include "lib/frames.h"
+#include "lib/string.h"
+#include "vmm/virt_ops.h"
+
+#define CR0_GUEST_REAL_MODE (CR0_ET | CR0_NE)
+#define RFLAGS_RESERVED_1 (1ull << 1)
+#define DR7_INIT 0x400ull
+#define REAL_MODE_SEG_LIMIT 0xffff
+#define REAL_MODE_IVT_LIMIT 0x3ff
+#define VMCS_LINK_POINTER_NONE (~0ull)
+
+struct vmx_vm {
+	struct ept_ctx ept;
+	uint64_t eptp;
+};
+
+struct vmx_vcpu {
+	uint64_t vmcs;  /* physical address of the VMCS region */
+	bool launched;  /* VMLAUNCH done: later entries use VMRESUME */
+	uint16_t vpid;
+};
+
+/* Entry/exit stubs (vmx_entry.asm). */
+int vmx_enter(struct vcpu_regs *regs, int launched);
+void vmx_exit_entry(void);
+void vmx_set_host_rsp(uint64_t rsp);
+
+_Static_assert(__builtin_offsetof(struct vcpu_regs, rbx) == 8, "vmx_entry.asm G_RBX");
+_Static_assert(__builtin_offsetof(struct vcpu_regs, rbp) == 48, "vmx_entry.asm G_RBP");
+_Static_assert(__builtin_offsetof(struct vcpu_regs, r15) == 112, "vmx_entry.asm G_R15");
+
+void vmx_set_host_rsp(uint64_t rsp)
+{
+	vmcs_writenat(HOST_RSP, rsp);
+}
+
+static inline int vmclear(uint64_t phys)
+{
+	uint8_t cf, zf;
+	__asm__ volatile("vmclear %2; setc %0; setz %1"
+			 : "=r"(cf), "=r"(zf) : "m"(phys) : "cc", "memory");
+	return VMX_RESULT(cf, zf);
+}
+
+static inline int vmptrld(uint64_t phys)
+{
+	uint8_t cf, zf;
+	__asm__ volatile("vmptrld %2; setc %0; setz %1"
+			 : "=r"(cf), "=r"(zf) : "m"(phys) : "cc", "memory");
+	return VMX_RESULT(cf, zf);
+}
+
+/* ---- controls ------------------------------------------------------------ */
+
+/*
+ * A control MSR says in its low half which bits must be 1 (allowed-0
+ * settings) and in its high half which bits may be 1 (allowed-1). Volt's
+ * value: what it needs, plus what must be set; -1 if a needed bit cannot
+ * be set.
+ */
+static int adjust_controls(uint32_t msr, uint32_t want, uint32_t *out)
+{
+	uint64_t cap = rdmsr(msr);
+	uint32_t must_be_1 = (uint32_t)cap, may_be_1 = (uint32_t)(cap >> 32);
+	uint32_t value = (want | must_be_1) & may_be_1;
+	if ((value & want) != want) {
+		printk("vmx: control MSR %#x cannot set bits %#x\n", msr,
+		       want & ~value);
+		return -1;
+	}
+	*out = value;
+	return 0;
+}
+
+static int setup_controls(struct vmx_vcpu *vx)
+{
+	bool true_ctls = rdmsr(MSR_IA32_VMX_BASIC) & VMX_BASIC_TRUE_CTLS;
+	uint32_t pin, proc, proc2, exit, entry;
+	uint32_t proc2_want = PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST;
+	uint64_t proc2_cap = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32;
+
+	if (vx->vpid && (proc2_cap & PROC2_ENABLE_VPID))
+		proc2_want |= PROC2_ENABLE_VPID;
+	if (adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS
+				      : MSR_IA32_VMX_PINBASED_CTLS,
+			    PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING, &pin) ||
+	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
+				      : MSR_IA32_VMX_PROCBASED_CTLS,
+			    PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING |
+				    PROC_ACTIVATE_SECONDARY, &proc) ||
+	    adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, proc2_want, &proc2) ||
+	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS
+				      : MSR_IA32_VMX_EXIT_CTLS,
+			    EXIT_HOST_ADDR_SPACE_SIZE | EXIT_ACK_INTERRUPT_ON_EXIT |
+				    EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER, &exit) ||
+	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS
+				      : MSR_IA32_VMX_ENTRY_CTLS,
+			    ENTRY_LOAD_IA32_EFER, &entry))
+		return -1;
+	if (!(proc2 & PROC2_ENABLE_VPID))
+		vx->vpid = 0;
+
+	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, pin);
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, proc2);
+	vmcs_write32(VM_EXIT_CONTROLS, exit);
+	vmcs_write32(VM_ENTRY_CONTROLS, entry);
+	vmcs_write32(EXCEPTION_BITMAP, 0); /* the guest handles its own faults */
+	vmcs_write32(CR3_TARGET_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_INTR_INFO, 0);
+	vmcs_write16(VIRTUAL_PROCESSOR_ID, vx->vpid);
+	return 0;
+}
+
+/* ---- host state (26.2.2-26.2.4): what an exit loads -------------------- */
+
+static void setup_host_state(void)
+{
+	struct percpu *c = this_cpu();
+	struct desc_ptr idtr;
+	__asm__ volatile("sidt %0" : "=m"(idtr));
+
+	vmcs_writenat(HOST_CR0, read_cr0());
+	vmcs_writenat(HOST_CR3, read_cr3());
+	vmcs_writenat(HOST_CR4, read_cr4());
+	vmcs_write16(HOST_CS_SELECTOR, GDT_KERNEL_CS);
+	vmcs_write16(HOST_SS_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write16(HOST_DS_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write16(HOST_ES_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write16(HOST_FS_SELECTOR, 0);
+	vmcs_write16(HOST_GS_SELECTOR, 0);
+	vmcs_write16(HOST_TR_SELECTOR, GDT_TSS_SEL); /* must not be 0 */
+	vmcs_writenat(HOST_FS_BASE, rdmsr(MSR_FS_BASE));
+	vmcs_writenat(HOST_GS_BASE, (uint64_t)(uintptr_t)c); /* this_cpu() */
+	vmcs_writenat(HOST_TR_BASE, (uint64_t)(uintptr_t)&c->tables.tss);
+	vmcs_writenat(HOST_GDTR_BASE, (uint64_t)(uintptr_t)c->tables.gdt);
+	vmcs_writenat(HOST_IDTR_BASE, idtr.base);
+	vmcs_write32(HOST_IA32_SYSENTER_CS, 0);
+	vmcs_writenat(HOST_IA32_SYSENTER_ESP, 0);
+	vmcs_writenat(HOST_IA32_SYSENTER_EIP, 0);
+	vmcs_write64(HOST_IA32_EFER, rdmsr(MSR_EFER));
+	vmcs_writenat(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
+}
+
+/* ---- guest state (26.3.1): a real-mode start ------------------------------ */
+
+#define SET_REAL_MODE_SEGMENT(seg, ar)                       \
+	do {                                                 \
+		vmcs_write16(GUEST_##seg##_SELECTOR, 0);     \
+		vmcs_writenat(GUEST_##seg##_BASE, 0);        \
+		vmcs_write32(GUEST_##seg##_LIMIT, REAL_MODE_SEG_LIMIT); \
+		vmcs_write32(GUEST_##seg##_AR, ar);          \
+	} while (0)
+
+static void setup_guest_state(const struct vcpu_boot *boot)
+{
+	/* Unrestricted guest lets CR0.PE and PG be 0; the other fixed bits
+	 * (NE) stay. CR4.VMXE must stay set under VMX: hidden by the mask. */
+	vmcs_writenat(GUEST_CR0, CR0_GUEST_REAL_MODE);
+	vmcs_writenat(CR0_GUEST_HOST_MASK, 0);
+	vmcs_writenat(CR0_READ_SHADOW, CR0_GUEST_REAL_MODE);
+	vmcs_writenat(GUEST_CR4, rdmsr(MSR_IA32_VMX_CR4_FIXED0));
+	vmcs_writenat(CR4_GUEST_HOST_MASK, CR4_VMXE);
+	vmcs_writenat(CR4_READ_SHADOW, 0);
+	vmcs_writenat(GUEST_CR3, 0);
+	vmcs_writenat(GUEST_DR7, DR7_INIT);
+	vmcs_writenat(GUEST_RSP, boot->stack);
+	vmcs_writenat(GUEST_RIP, boot->entry);
+	vmcs_writenat(GUEST_RFLAGS, RFLAGS_RESERVED_1);
+
+	SET_REAL_MODE_SEGMENT(CS, AR_CODE_READ_ACCESSED);
+	SET_REAL_MODE_SEGMENT(SS, AR_DATA_WRITE_ACCESSED);
+	SET_REAL_MODE_SEGMENT(DS, AR_DATA_WRITE_ACCESSED);
+	SET_REAL_MODE_SEGMENT(ES, AR_DATA_WRITE_ACCESSED);
+	SET_REAL_MODE_SEGMENT(FS, AR_DATA_WRITE_ACCESSED);
+	SET_REAL_MODE_SEGMENT(GS, AR_DATA_WRITE_ACCESSED);
+	SET_REAL_MODE_SEGMENT(TR, AR_TSS_BUSY_32);
+	SET_REAL_MODE_SEGMENT(LDTR, AR_UNUSABLE);
+	vmcs_writenat(GUEST_GDTR_BASE, 0);
+	vmcs_write32(GUEST_GDTR_LIMIT, REAL_MODE_SEG_LIMIT);
+	vmcs_writenat(GUEST_IDTR_BASE, 0);
+	vmcs_write32(GUEST_IDTR_LIMIT, REAL_MODE_IVT_LIMIT);
+
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write32(GUEST_ACTIVITY_STATE, 0);
+	vmcs_writenat(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write64(VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
+	vmcs_write64(GUEST_IA32_EFER, 0);
+	vmcs_write32(GUEST_SYSENTER_CS, 0);
+	vmcs_writenat(GUEST_SYSENTER_ESP, 0);
+	vmcs_writenat(GUEST_SYSENTER_EIP, 0);
+}
+
+/* ---- the ops ---------------------------------------------------------------- */
+
+static uint64_t ept_alloc_table(void *opaque)
+{
+	uint64_t p = frame_alloc_locked(1, FRAME_SIZE, 0);
+	if (p)
+		memset((void *)(uintptr_t)p, 0, FRAME_SIZE);
+	return p;
+}
+
+static void *ept_table_ptr(void *opaque, uint64_t phys)
+{
+	return (void *)(uintptr_t)phys;
+}
+
+static int vmx_vm_init(struct vm *vm)
+{
+	static struct vmx_vm vms[CONFIG_MAX_VMS];
+	struct vmx_vm *vv = &vms[vm->id % CONFIG_MAX_VMS];
+	vv->ept = (struct ept_ctx){ .alloc_table = ept_alloc_table,
+				    .table_ptr = ept_table_ptr };
+	vv->ept.root = ept_alloc_table(0);
+	if (!vv->ept.root)
+		return -1;
+	vv->eptp = ept_eptp(vv->ept.root, false);
+	vm->backend = vv;
+	return 0;
+}
+
+static int vmx_vm_map_ram(struct vm *vm, uint64_t gpa, uint64_t hpa,
+			  uint64_t len)
+{
+	struct vmx_vm *vv = vm->backend;
+	return ept_map(&vv->ept, gpa, hpa, len, EPT_RWX);
+}
+
+static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
+{
+	static struct vmx_vcpu vcpus[CONFIG_MAX_VMS];
+	struct vmx_vcpu *vx = &vcpus[v->vm->id % CONFIG_MAX_VMS];
+	uint32_t revision = (uint32_t)(rdmsr(MSR_IA32_VMX_BASIC) &
+				       VMX_BASIC_REVISION_MASK);
+
+	memset(vx, 0, sizeof(*vx));
+	vx->vmcs = frame_alloc_locked(1, FRAME_SIZE, 0);
+	if (!vx->vmcs)
+		return -1;
+	memset((void *)(uintptr_t)vx->vmcs, 0, FRAME_SIZE);
+	memcpy((void *)(uintptr_t)vx->vmcs, &revision, sizeof(revision));
+	vx->vpid = (uint16_t)(v->vm->id + 1); /* VPID 0 is the host's */
+	v->backend = vx;
+
+	if (vmclear(vx->vmcs) || vmptrld(vx->vmcs)) {
+		printk("vmx: VMCLEAR/VMPTRLD of the new VMCS failed\n");
+		return -1;
+	}
+	if (setup_controls(vx))
+		return -1;
+	vmcs_write64(EPT_POINTER, ((struct vmx_vm *)v->vm->backend)->eptp);
+	setup_host_state();
+	setup_guest_state(boot);
+	return 0;
+}
+
+static void translate_io(struct vm_exit *e, uint64_t q)
+{
+	e->kind = VM_EXIT_IO;
+	e->u.io.port = (uint16_t)(q >> IO_QUAL_PORT_SHIFT);
+	e->u.io.size = (uint8_t)((q & IO_QUAL_SIZE_MASK) + 1);
+	e->u.io.in = q & IO_QUAL_IN;
+	e->u.io.string = q & IO_QUAL_STRING;
+	e->u.io.rep = q & IO_QUAL_REP;
+}
+
+/* Hardware exit -> generic exit (28.2, appendix C). */
+static void translate_exit(struct vcpu *v, struct vm_exit *e)
+{
+	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
+	uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
+
+	memset(e, 0, sizeof(*e));
+	e->rip = vmcs_readnat(GUEST_RIP);
+	e->insn_len = (uint8_t)vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	e->u.vendor.raw_reason = reason;
+	e->u.vendor.qualification = q;
+	if (reason & EXIT_REASON_ENTRY_FAILURE) {
+		e->kind = VM_EXIT_ENTRY_FAILED;
+		return;
+	}
+	switch (reason & EXIT_REASON_BASIC_MASK) {
+	case EXIT_REASON_CPUID:
+		e->kind = VM_EXIT_CPUID;
+		e->u.cpuid.leaf = (uint32_t)v->regs.rax;
+		e->u.cpuid.subleaf = (uint32_t)v->regs.rcx;
+		break;
+	case EXIT_REASON_IO_INSTRUCTION:
+		translate_io(e, q);
+		break;
+	case EXIT_REASON_RDMSR:
+	case EXIT_REASON_WRMSR:
+		e->kind = (reason & EXIT_REASON_BASIC_MASK) == EXIT_REASON_RDMSR
+				  ? VM_EXIT_MSR_READ : VM_EXIT_MSR_WRITE;
+		e->u.msr.index = (uint32_t)v->regs.rcx;
+		break;
+	case EXIT_REASON_HLT:
+		e->kind = VM_EXIT_HLT;
+		break;
+	case EXIT_REASON_VMCALL:
+		e->kind = VM_EXIT_HYPERCALL;
+		break;
+	case EXIT_REASON_EPT_VIOLATION:
+	case EXIT_REASON_EPT_MISCONFIG:
+		e->kind = VM_EXIT_MEMORY_FAULT;
+		e->u.memory.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+		e->u.memory.read = q & EPT_QUAL_READ;
+		e->u.memory.write = q & EPT_QUAL_WRITE;
+		e->u.memory.fetch = q & EPT_QUAL_FETCH;
+		break;
+	case EXIT_REASON_TRIPLE_FAULT:
+		e->kind = VM_EXIT_TRIPLE_FAULT;
+		break;
+	case EXIT_REASON_EXTERNAL_INTERRUPT:
+		e->kind = VM_EXIT_EXTERNAL_INTERRUPT;
+		break;
+	default:
+		e->kind = VM_EXIT_VENDOR;
+		break;
+	}
+}
+
+static int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
+{
+	struct vmx_vcpu *vx = v->backend;
+	int err = vmx_enter(&v->regs, vx->launched);
+	if (err) {
+		memset(e, 0, sizeof(*e));
+		e->kind = VM_EXIT_ENTRY_FAILED;
+		e->u.vendor.error = err == VMX_FAIL_VALID
+					    ? vmcs_read32(VM_INSTRUCTION_ERROR) : 0;
+		return 0;
+	}
+	vx->launched = true;
+	translate_exit(v, e);
+	return 0;
+}
+
+static void vmx_vcpu_skip_insn(struct vcpu *v, uint8_t len)
+{
+	vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + len);
+}
+
+static void vmx_vcpu_dump(struct vcpu *v)
+{
+	vmcs_dump();
+}
+
+static const struct virt_ops vmx_ops = {
+	.name = "VT-x",
+	.vm_init = vmx_vm_init,
+	.vm_map_ram = vmx_vm_map_ram,
+	.vcpu_init = vmx_vcpu_init,
+	.vcpu_run = vmx_vcpu_run,
+	.vcpu_skip_insn = vmx_vcpu_skip_insn,
+	.vcpu_dump = vmx_vcpu_dump,
+};
+
+const struct virt_ops *vmx_backend(void)
+{
+	return &vmx_ops;
+}

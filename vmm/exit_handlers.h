@@ -1,0 +1,31 @@
+/*
+ * Generic VM-exit handlers, one file per family (vmm/exit_*.c). Each takes
+ * the vCPU and the generic exit and returns what to do next; none of them
+ * advances RIP itself (vcpu_run.c does, for VM_RESUME_SKIP_INSN).
+ */
+#ifndef VOLT_VMM_EXIT_HANDLERS_H
+#define VOLT_VMM_EXIT_HANDLERS_H
+
+#include "vmm/vm.h"
+#include "vmm/vm_exit.h"
+
+typedef enum vm_exit_action (*exit_handler_fn)(struct vcpu *v,
+					       const struct vm_exit *e);
+
+enum vm_exit_action exit_cpuid(struct vcpu *v, const struct vm_exit *e);
+enum vm_exit_action exit_io(struct vcpu *v, const struct vm_exit *e);
+enum vm_exit_action exit_hypercall(struct vcpu *v, const struct vm_exit *e);
+enum vm_exit_action exit_hlt(struct vcpu *v, const struct vm_exit *e);
+enum vm_exit_action exit_external_interrupt(struct vcpu *v, const struct vm_exit *e);
+/* Exits that stop the VM with a report: memory faults, triple faults,
+ * entry failures, and anything not handled yet. */
+enum vm_exit_action exit_fatal(struct vcpu *v, const struct vm_exit *e);
+
+/* Run a vCPU until its VM exits (VM_EXITED) or is stopped (VM_KILL). */
+enum vm_exit_action vcpu_run(struct vcpu *v);
+
+/* "[vm] " prefixed console line for this VM. */
+void vm_printk(const struct vm *vm, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * HLT, host interrupts, and the exits that end a VM. A stopped VM is
+ * reported with what happened and where; Volt and the other VMs go on.
+ */
+#include "vmm/exit_handlers.h"
+#include "vmm/virt_ops.h"
+
+enum vm_exit_action exit_hlt(struct vcpu *v, const struct vm_exit *e)
+{
+	/* No virtual interrupt source exists yet, so nothing could wake it. */
+	vm_printk(v->vm, "halted at %#lx with nothing to wake it; stopping\n",
+		  (unsigned long)e->rip);
+	return VM_KILL;
+}
+
+enum vm_exit_action exit_external_interrupt(struct vcpu *v,
+					    const struct vm_exit *e)
+{
+	return VM_RESUME; /* a host interrupt: acknowledged by the exit */
+}
+
+enum vm_exit_action exit_fatal(struct vcpu *v, const struct vm_exit *e)
+{
+	switch (e->kind) {
+	case VM_EXIT_MEMORY_FAULT:
+		vm_printk(v->vm, "%s%s%s of guest-physical %#lx outside its RAM "
+			  "at RIP %#lx; stopping\n",
+			  e->u.memory.read ? "read" : "",
+			  e->u.memory.write ? "write" : "",
+			  e->u.memory.fetch ? "fetch" : "",
+			  (unsigned long)e->u.memory.gpa, (unsigned long)e->rip);
+		return VM_KILL;
+	case VM_EXIT_TRIPLE_FAULT:
+		vm_printk(v->vm, "triple fault at RIP %#lx; stopping\n",
+			  (unsigned long)e->rip);
+		return VM_KILL;
+	case VM_EXIT_ENTRY_FAILED:
+		vm_printk(v->vm, "VM entry failed (exit reason %#x, "
+			  "VM-instruction error %u); stopping\n",
+			  e->u.vendor.raw_reason, e->u.vendor.error);
+		break;
+	default:
+		vm_printk(v->vm, "unexpected exit '%s' (raw reason %u, "
+			  "qualification %#lx) at RIP %#lx; stopping\n",
+			  vm_exit_kind_name(e->kind),
+			  e->u.vendor.raw_reason & 0xffff,
+			  (unsigned long)e->u.vendor.qualification,
+			  (unsigned long)e->rip);
+		break;
+	}
+	virt_vcpu_dump(v);
+	return VM_KILL;
+}

@@ -1,0 +1,46 @@
+/*
+ * The boundary between generic VM code and a hardware backend (VT-x
+ * today). The list of operations lives in virt_ops.def (KVM's
+ * kvm-x86-ops.h idea): one line per op, expanded here into the ops struct
+ * and the inline wrappers, and in virt_ops.c into a check that a backend
+ * filled every op.
+ */
+#ifndef VOLT_VMM_VIRT_OPS_H
+#define VOLT_VMM_VIRT_OPS_H
+
+#include <stdint.h>
+#include "vmm/vm.h"
+#include "vmm/vm_exit.h"
+
+struct virt_ops {
+	const char *name;
+#define VIRT_OP(name, ret, params) ret(*name) params;
+#include "vmm/virt_ops.def"
+#undef VIRT_OP
+};
+
+extern const struct virt_ops *virt_backend;
+
+/* Install a backend; returns the name of a missing op, or NULL. */
+const char *virt_ops_install(const struct virt_ops *ops);
+
+static inline int virt_vm_init(struct vm *vm) { return virt_backend->vm_init(vm); }
+static inline int virt_vm_map_ram(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len)
+{
+	return virt_backend->vm_map_ram(vm, gpa, hpa, len);
+}
+static inline int virt_vcpu_init(struct vcpu *v, const struct vcpu_boot *b)
+{
+	return virt_backend->vcpu_init(v, b);
+}
+static inline int virt_vcpu_run(struct vcpu *v, struct vm_exit *e)
+{
+	return virt_backend->vcpu_run(v, e);
+}
+static inline void virt_vcpu_skip_insn(struct vcpu *v, uint8_t len)
+{
+	virt_backend->vcpu_skip_insn(v, len);
+}
+static inline void virt_vcpu_dump(struct vcpu *v) { virt_backend->vcpu_dump(v); }
+
+#endif

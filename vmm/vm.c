@@ -1,0 +1,110 @@
+/*
+ * Creating a VM from its config and running it. Guest RAM is one
+ * contiguous host allocation mapped at guest-physical 0; nothing else of
+ * the host is mapped into the guest.
+ */
+#include "boot/boot_info.h"
+#include "lib/console.h"
+#include "lib/frames.h"
+#include "lib/string.h"
+#include "vmm/exit_handlers.h"
+#include "vmm/loader/flat.h"
+#include "vmm/virt_ops.h"
+
+#define GUEST_RAM_ALIGN 0x200000ull /* lets EPT use 2 MiB pages */
+
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (gpa >= vm->ram_bytes || len > vm->ram_bytes - gpa)
+		return 0;
+	return (void *)(uintptr_t)(vm->ram_hpa + gpa);
+}
+
+static const struct boot_module *find_file(const struct boot_info *bi,
+					   const char *name)
+{
+	for (uint32_t i = 0; i < bi->module_count; i++)
+		if (!strcmp(bi->modules[i].name, name))
+			return &bi->modules[i];
+	return 0;
+}
+
+/* Load the kernel file into guest RAM; fills where the vCPU starts. */
+static int load_image(struct vm *vm, const struct boot_module *m,
+		      struct vcpu_boot *boot)
+{
+	const void *file = (const void *)(uintptr_t)m->base;
+	struct flat_image img;
+	char err[160];
+
+	if (!flat_is_image(file, m->size)) {
+		vm_printk(vm, "'%s' is not a flat test image; only those run "
+			  "yet (the Linux loader comes next)\n", m->name);
+		return -1;
+	}
+	if (flat_parse(file, m->size, vm->ram_bytes, &img, err, sizeof(err))) {
+		vm_printk(vm, "'%s': %s\n", m->name, err);
+		return -1;
+	}
+	memcpy(vm_gpa_to_host(vm, img.load, img.size), file, img.size);
+	boot->entry = img.entry;
+	boot->stack = 0;
+	return 0;
+}
+
+static int vm_create(struct vm *vm, const struct boot_info *bi)
+{
+	const struct boot_module *kernel = find_file(bi, vm->cfg->kernel);
+	struct vcpu_boot boot;
+
+	vm->ram_bytes = vm->cfg->mem_bytes;
+	vm->ram_hpa = frame_alloc_locked(vm->ram_bytes / FRAME_SIZE,
+					 GUEST_RAM_ALIGN, 0);
+	if (!kernel || !vm->ram_hpa) {
+		vm_printk(vm, "%s\n", kernel ? "not enough memory for its RAM"
+					     : "kernel file missing");
+		return -1;
+	}
+	memset((void *)(uintptr_t)vm->ram_hpa, 0, vm->ram_bytes);
+	if (virt_vm_init(vm) ||
+	    virt_vm_map_ram(vm, 0, vm->ram_hpa, vm->ram_bytes)) {
+		vm_printk(vm, "cannot set up its guest-physical memory\n");
+		return -1;
+	}
+	if (load_image(vm, kernel, &boot))
+		return -1;
+	vm->vcpu.vm = vm;
+	if (virt_vcpu_init(&vm->vcpu, &boot)) {
+		vm_printk(vm, "cannot set up its vCPU\n");
+		return -1;
+	}
+	return 0;
+}
+
+int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
+		       const struct boot_info *bi)
+{
+	static struct vm vms[CONFIG_MAX_VMS];
+	struct vm *vm = &vms[id % CONFIG_MAX_VMS];
+
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = cfg;
+	vm->id = id;
+	if (vm_create(vm, bi)) {
+		vm->state = VM_FAILED;
+		vm_printk(vm, "not started\n");
+		return -1;
+	}
+	vm_printk(vm, "started: %lu MiB, 1 vCPU\n",
+		  (unsigned long)(vm->ram_bytes >> 20));
+	vm->state = VM_RUNNING;
+	enum vm_exit_action end = vcpu_run(&vm->vcpu);
+	vm->state = end == VM_EXITED ? VM_STOPPED : VM_FAILED;
+	if (end == VM_EXITED)
+		vm_printk(vm, "exited with status %d after %lu exits\n",
+			  vm->exit_status, (unsigned long)vm->vcpu.exits);
+	else
+		vm_printk(vm, "stopped by Volt after %lu exits\n",
+			  (unsigned long)vm->vcpu.exits);
+	return end == VM_EXITED ? vm->exit_status : -1;
+}

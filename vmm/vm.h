@@ -1,0 +1,62 @@
+/*
+ * Generic VMs and vCPUs.
+ *
+ * Ownership: a VM is created by CPU 0 from the config; each vCPU runs on
+ * one processor at a time and only that processor touches its registers
+ * and backend state.
+ */
+#ifndef VOLT_VMM_VM_H
+#define VOLT_VMM_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vmm/config.h"
+
+/* The guest's general registers (RSP and RIP live in backend state). The
+ * backend's entry code saves and loads exactly this layout. */
+struct vcpu_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+enum vm_state { VM_CREATED, VM_RUNNING, VM_STOPPED, VM_FAILED };
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	uint32_t id;
+	struct vcpu_regs regs;
+	void *backend;      /* the backend's per-vCPU state */
+	uint64_t exits;     /* exits handled so far */
+};
+
+/* Where a vCPU starts: real mode at CS:IP = 0:entry. */
+struct vcpu_boot {
+	uint64_t entry;
+	uint64_t stack;
+};
+
+struct vm {
+	const struct vm_config *cfg;
+	uint32_t id;
+	uint64_t ram_hpa;   /* host-physical base of the guest's RAM */
+	uint64_t ram_bytes; /* mapped at guest-physical 0 */
+	void *backend;      /* the backend's per-VM state (EPT root...) */
+	enum vm_state state;
+	int exit_status;
+	uint64_t unclaimed_io_writes;
+	struct vcpu vcpu;   /* one vCPU for now */
+};
+
+/* Host pointer to guest-physical [gpa, gpa+len) or NULL outside RAM. */
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* Create a VM from its config and its boot files; run it to its end on
+ * this processor. Prints what happened. Returns the VM's exit status, or
+ * -1 when it could not start or was stopped for misbehaving. */
+struct boot_info;
+int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
+		       const struct boot_info *bi);
+
+#endif
