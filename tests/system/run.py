@@ -19,7 +19,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_FORBID = r"EXCEPTION|PANIC|error:"
+DEFAULT_FORBID = r"EXCEPTION:|PANIC|error:"
 ANSI = re.compile(r"\x1b(\[[0-9;=?]*[A-Za-z]|[()][0-9A-Za-z]|[=>c])")
 OVMF = "/usr/share/ovmf/OVMF.fd"
 

@@ -1,0 +1,19 @@
+; unexpected: executes INVD, which always exits (SDM 3C 26.1.2) and which
+; Volt does not emulate: Volt must dump the VMCS and stop only this VM.
+%include "guest.inc"
+
+LOAD equ 0x8000
+bits 16
+org LOAD
+	FLAT_HEADER LOAD, start
+
+start:
+	cli
+	xor ax, ax
+	mov ds, ax
+	PRINT hello, hello_len
+	invd
+	EXIT 1                  ; never reached
+
+hello: db "executing INVD"
+hello_len equ $ - hello
