@@ -4,7 +4,10 @@
 EFI_INC  := /usr/include/efi
 EFI_LDS  := /usr/lib/elf_x86_64_efi.lds
 EFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
+# The kernel's warnings except -Wstrict-prototypes, which gnu-efi's own
+# efiapi.h fails.
 EFI_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wshadow -Wmissing-prototypes -Wpointer-arith -Wvla \
 	-I. -I$(EFI_INC) -I$(EFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI \
 	-maccumulate-outgoing-args -fpic -fshort-wchar -mno-red-zone \
 	-mgeneral-regs-only -ffreestanding -fno-stack-protector \

@@ -24,6 +24,22 @@ static enum vm_exit_action hc_print(struct vcpu *v)
 	return VM_RESUME_SKIP_INSN;
 }
 
+/* A named value (benchmarks): "[vm] value <name> <number>". */
+static enum vm_exit_action hc_value(struct vcpu *v)
+{
+	const char *name = vm_gpa_to_host(v->vm, v->regs.rbx & 0xffffffffu,
+					  HC_NAME_MAX);
+	size_t len = name ? strnlen(name, HC_NAME_MAX) : HC_NAME_MAX;
+	if (len == HC_NAME_MAX) {
+		v->regs.rax = (uint64_t)-1;
+		return VM_RESUME_SKIP_INSN;
+	}
+	vm_printk(v->vm, "value %s %lu\n", name,
+		  (unsigned long)(v->regs.rcx & 0xffffffffu));
+	v->regs.rax = 0;
+	return VM_RESUME_SKIP_INSN;
+}
+
 enum vm_exit_action exit_hypercall(struct vcpu *v, const struct vm_exit *e)
 {
 	switch (v->regs.rax & 0xffffffffu) {
@@ -32,6 +48,11 @@ enum vm_exit_action exit_hypercall(struct vcpu *v, const struct vm_exit *e)
 	case HC_RESULT:
 		vm_printk(v->vm, "test %u: %s\n", (unsigned)v->regs.rbx,
 			  (v->regs.rcx & 0xffffffffu) ? "FAIL" : "PASS");
+		v->regs.rax = 0;
+		return VM_RESUME_SKIP_INSN;
+	case HC_VALUE:
+		return hc_value(v);
+	case HC_NOP:
 		v->regs.rax = 0;
 		return VM_RESUME_SKIP_INSN;
 	case HC_EXIT:

@@ -37,14 +37,14 @@ enum vm_exit_action exit_fatal(struct vcpu *v, const struct vm_exit *e)
 	case VM_EXIT_ENTRY_FAILED:
 		vm_printk(v->vm, "VM entry failed (exit reason %#x, "
 			  "VM-instruction error %u); stopping\n",
-			  e->u.vendor.raw_reason, e->u.vendor.error);
+			  e->raw_reason, e->u.entry_failed.error);
 		break;
 	default:
 		vm_printk(v->vm, "unexpected exit '%s' (raw reason %u, "
 			  "qualification %#lx) at RIP %#lx; stopping\n",
 			  vm_exit_kind_name(e->kind),
-			  e->u.vendor.raw_reason & 0xffff,
-			  (unsigned long)e->u.vendor.qualification,
+			  e->raw_reason & 0xffff,
+			  (unsigned long)e->qualification,
 			  (unsigned long)e->rip);
 		break;
 	}

@@ -9,7 +9,10 @@
 #define HC_PRINT 1  /* RBX = guest-physical address, RCX = length (<= 256) */
 #define HC_RESULT 2 /* RBX = test number, RCX = 0 pass, anything else fail */
 #define HC_EXIT 3   /* RBX = exit status: the VM stops */
+#define HC_VALUE 4  /* RBX = address of a NUL-terminated name (<= 32), RCX = value */
+#define HC_NOP 5    /* does nothing: measures the bare VMCALL round trip */
 
 #define HC_PRINT_MAX 256
+#define HC_NAME_MAX 32
 
 #endif

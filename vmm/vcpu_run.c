@@ -63,8 +63,8 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 					     ? exit_table[e.kind] : exit_fatal;
 		enum vm_exit_action a = fn(v, &e);
 		switch (a) {
-		case VM_RESUME_SKIP_INSN:
-			virt_vcpu_skip_insn(v, e.insn_len);
+		case VM_RESUME_SKIP_INSN: /* the one place RIP advances */
+			virt_vcpu_set_rip(v, e.rip + e.insn_len);
 			break;
 		case VM_RESUME:
 			break;

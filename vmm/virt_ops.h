@@ -37,9 +37,9 @@ static inline int virt_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
 	return virt_backend->vcpu_run(v, e);
 }
-static inline void virt_vcpu_skip_insn(struct vcpu *v, uint8_t len)
+static inline void virt_vcpu_set_rip(struct vcpu *v, uint64_t rip)
 {
-	virt_backend->vcpu_skip_insn(v, len);
+	virt_backend->vcpu_set_rip(v, rip);
 }
 static inline void virt_vcpu_dump(struct vcpu *v) { virt_backend->vcpu_dump(v); }
 

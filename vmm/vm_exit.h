@@ -29,6 +29,9 @@ struct vm_exit {
 	enum vm_exit_kind kind;
 	uint8_t insn_len; /* of the exiting instruction, for RESUME_SKIP_INSN */
 	uint64_t rip;
+	/* The vendor's own view, for reports and VM_EXIT_VENDOR. */
+	uint32_t raw_reason;
+	uint64_t qualification;
 	union {
 		struct {
 			uint32_t leaf, subleaf;
@@ -47,10 +50,8 @@ struct vm_exit {
 			bool read, write, fetch;
 		} memory;
 		struct {
-			uint32_t raw_reason;  /* the vendor's exit code */
-			uint64_t qualification;
-			uint32_t error;       /* entry failure: instruction error */
-		} vendor;
+			uint32_t error; /* the VM-instruction error number */
+		} entry_failed;
 	} u;
 };
 

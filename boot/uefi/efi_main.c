@@ -1,7 +1,8 @@
 /*
  * volt.efi: the UEFI entry (UEFI 2.10; GNU-EFI). It does, in order:
- *   1. read volt.cfg from the root of its own boot volume, then every file
- *      the config names (guest kernels, initrds);
+ *   1. read volt.cfg from its own boot volume (the directory volt.efi was
+ *      loaded from, else the root), then every file the config names (guest
+ *      kernels, initrds) from the same directory;
  *   2. take the command line from its load options, the ACPI RSDP from the
  *      system configuration table, its own extent from the loaded image;
  *   3. get the memory map and exit boot services (retrying when the map
@@ -49,24 +50,71 @@ static void loader_error(int fatal, const char *fmt, ...)
 	}
 }
 
-static void ascii_to_ucs2(CHAR16 *dst, size_t max, const char *src)
+/* Longest directory volt.efi reads files from (e.g. "\EFI\BOOT"). */
+#define EFI_DIR_MAX 128
+#define EFI_PATH_MAX (EFI_DIR_MAX + BOOT_MODULE_NAME_MAX + 2)
+
+/* The directory the files are read from: "" (the root) or e.g. "\EFI\BOOT". */
+static char file_dir[EFI_DIR_MAX];
+
+/* dir + '\' + name in UCS-2; '/' in config names becomes '\'. */
+static void efi_path(CHAR16 *dst, size_t max, const char *dir, const char *name)
 {
 	size_t i = 0;
-	for (; src[i] && i + 1 < max; i++)
-		dst[i] = (CHAR16)(unsigned char)src[i];
+	for (; *dir && i + 1 < max; dir++)
+		dst[i++] = (CHAR16)(unsigned char)*dir;
+	if (i + 1 < max)
+		dst[i++] = L'\\';
+	for (; *name && i + 1 < max; name++)
+		dst[i++] = *name == '/' ? L'\\' : (CHAR16)(unsigned char)*name;
 	dst[i] = 0;
 }
 
-/* Read a whole file from the root directory into EfiLoaderData pages. */
-static EFI_STATUS read_file(EFI_FILE_HANDLE root, const char *name,
-			    struct boot_module *m)
+/*
+ * The directory of volt.efi on its volume, from the loaded image's file
+ * path (UEFI 2.10, 10.3.5.4: media file path nodes, joined). Anything that
+ * is not plain printable ASCII gives "" (the root).
+ */
+static void image_dir(EFI_LOADED_IMAGE *li, char *dir, size_t max)
 {
-	CHAR16 path[BOOT_MODULE_NAME_MAX + 2];
+	EFI_DEVICE_PATH *dp = li->FilePath;
+	size_t n = 0, last_sep = 0;
+
+	for (; dp && !IsDevicePathEnd(dp); dp = NextDevicePathNode(dp)) {
+		size_t len = DevicePathNodeLength(dp);
+		if (len < SIZE_OF_FILEPATH_DEVICE_PATH)
+			goto root;
+		if (DevicePathType(dp) != MEDIA_DEVICE_PATH ||
+		    DevicePathSubType(dp) != MEDIA_FILEPATH_DP)
+			continue;
+		const CHAR16 *p = ((FILEPATH_DEVICE_PATH *)dp)->PathName;
+		size_t chars = (len - SIZE_OF_FILEPATH_DEVICE_PATH) / sizeof(CHAR16);
+		for (size_t i = 0; i < chars && p[i]; i++) {
+			CHAR16 c = p[i] == L'/' ? L'\\' : p[i];
+			if (c < 0x20 || c > 0x7e || n + 1 >= max)
+				goto root;
+			if (c == L'\\' && n && dir[n - 1] == '\\')
+				continue; /* nodes "\EFI\" + "\BOOT" */
+			if (c == L'\\')
+				last_sep = n;
+			dir[n++] = (char)c;
+		}
+	}
+	dir[last_sep] = 0; /* drop "\BOOTX64.EFI"; "" when at the root */
+	return;
+root:
+	dir[0] = 0;
+}
+
+/* Read a whole file into EfiLoaderData pages. */
+static EFI_STATUS read_file(EFI_FILE_HANDLE root, const char *dir,
+			    const char *name, struct boot_module *m)
+{
+	CHAR16 path[EFI_PATH_MAX];
 	EFI_FILE_HANDLE fh;
 	EFI_STATUS st;
 
-	path[0] = L'\\';
-	ascii_to_ucs2(path + 1, BOOT_MODULE_NAME_MAX, name);
+	efi_path(path, EFI_PATH_MAX, dir, name);
 	st = uefi_call_wrapper(root->Open, 5, root, &fh, path,
 			       EFI_FILE_MODE_READ, 0);
 	if (EFI_ERROR(st))
@@ -90,12 +138,29 @@ static EFI_STATUS read_file(EFI_FILE_HANDLE root, const char *name,
 			st = EFI_END_OF_FILE;
 	}
 	uefi_call_wrapper(fh->Close, 1, fh);
-	if (EFI_ERROR(st))
+	if (EFI_ERROR(st)) {
+		if (addr)
+			uefi_call_wrapper(BS->FreePages, 2, addr, pages ? pages : 1);
 		return st;
+	}
 	m->base = addr;
 	m->size = size;
 	strlcpy(m->name, name, sizeof(m->name));
 	return EFI_SUCCESS;
+}
+
+static bool file_exists(EFI_FILE_HANDLE root, const char *dir,
+			const char *name)
+{
+	CHAR16 path[EFI_PATH_MAX];
+	EFI_FILE_HANDLE fh;
+
+	efi_path(path, EFI_PATH_MAX, dir, name);
+	if (EFI_ERROR(uefi_call_wrapper(root->Open, 5, root, &fh, path,
+					EFI_FILE_MODE_READ, 0)))
+		return false;
+	uefi_call_wrapper(fh->Close, 1, fh);
+	return true;
 }
 
 /* A file that cannot be read is reported, not fatal: volt_main names the
@@ -108,7 +173,7 @@ static void load_module(EFI_FILE_HANDLE root, const char *name)
 		return;
 	}
 	struct boot_module *m = &boot_info.modules[boot_info.module_count];
-	EFI_STATUS st = read_file(root, name, m);
+	EFI_STATUS st = read_file(root, file_dir, name, m);
 	if (EFI_ERROR(st)) {
 		loader_error(0, "cannot read '%s' from the boot volume "
 			     "(EFI status %#lx): file not found or unreadable",
@@ -116,7 +181,8 @@ static void load_module(EFI_FILE_HANDLE root, const char *name)
 		return;
 	}
 	boot_info.module_count++;
-	Print(L"volt.efi: read %a (%lu bytes)\r\n", name, (unsigned long)m->size);
+	Print(L"volt.efi: read %a%a%a (%lu bytes)\r\n", file_dir,
+	      file_dir[0] ? "\\" : "", name, (unsigned long)m->size);
 }
 
 /* The config, then every file it names. */
@@ -129,6 +195,11 @@ static void load_files(EFI_LOADED_IMAGE *li, const char *config_name)
 		loader_error(0, "cannot open the boot volume's file system");
 		return;
 	}
+	/* The config next to volt.efi wins, else the one at the root; the
+	 * files it names are read from the directory it was found in. */
+	image_dir(li, file_dir, sizeof(file_dir));
+	if (file_dir[0] && !file_exists(root, file_dir, config_name))
+		file_dir[0] = 0;
 	uint32_t first = boot_info.module_count;
 	load_module(root, config_name);
 	if (boot_info.module_count == first)

@@ -93,6 +93,35 @@ static void test_errors(void **state)
 	assert_int_equal(bi.mem_count, 0);
 }
 
+/* A long map that merges fits; exactly BOOT_MAX_MEM_REGIONS regions fit. */
+static void test_limits(void **state)
+{
+	char err[128];
+	memset(&bi, 0, sizeof(bi));
+	for (int i = 0; i < 300; i++)
+		put(i, EFI_BS_DATA, 0x1000ull * i, 1);
+	assert_int_equal(efi_mmap_convert(map, 300 * DESC, DESC, &bi, err,
+					  sizeof(err)), 0);
+	assert_int_equal(bi.mem_count, 1);
+	assert_int_equal(bi.mem[0].length, 300 * 0x1000ull);
+
+	memset(&bi, 0, sizeof(bi));
+	for (int i = 0; i < BOOT_MAX_MEM_REGIONS; i++)
+		put(i, i % 2 ? EFI_CONVENTIONAL : EFI_RT_DATA, 0x1000ull * i, 1);
+	assert_int_equal(efi_mmap_convert(map, BOOT_MAX_MEM_REGIONS * DESC, DESC,
+					  &bi, err, sizeof(err)), 0);
+	assert_int_equal(bi.mem_count, BOOT_MAX_MEM_REGIONS);
+	assert_int_equal(bi.mem[BOOT_MAX_MEM_REGIONS - 1].type, MEM_USABLE);
+
+	/* Same type but a hole between them: not merged. */
+	memset(&bi, 0, sizeof(bi));
+	put(0, EFI_CONVENTIONAL, 0x0, 1);
+	put(1, EFI_CONVENTIONAL, 0x2000, 1);
+	assert_int_equal(efi_mmap_convert(map, 2 * DESC, DESC, &bi, err,
+					  sizeof(err)), 0);
+	assert_int_equal(bi.mem_count, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_convert_and_merge),
 		cmocka_unit_test(test_partial_descriptor_ignored),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_limits),
 	};
 	return cmocka_run_group_tests_name("efi_mmap", tests, NULL, NULL);
 }

@@ -54,9 +54,18 @@ _Static_assert(__builtin_offsetof(struct vcpu_regs, rbx) == 8, "vmx_entry.asm G_
 _Static_assert(__builtin_offsetof(struct vcpu_regs, rbp) == 48, "vmx_entry.asm G_RBP");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, r15) == 112, "vmx_entry.asm G_R15");
 
+/* Called by vmx_enter on every entry; the value rarely changes, and a
+ * VMWRITE is not free, so only a change is written. Per CPU: the VMCS is
+ * the one current on this processor. */
+static uint64_t last_host_rsp[MAX_CPUS];
+
 void vmx_set_host_rsp(uint64_t rsp)
 {
-	vmcs_writenat(HOST_RSP, rsp);
+	uint32_t cpu = this_cpu()->index;
+	if (last_host_rsp[cpu] != rsp) {
+		vmcs_writenat(HOST_RSP, rsp);
+		last_host_rsp[cpu] = rsp;
+	}
 }
 
 static inline int vmclear(uint64_t phys)
@@ -275,6 +284,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
 		printk("vmx: VMCLEAR/VMPTRLD of the new VMCS failed\n");
 		return -1;
 	}
+	last_host_rsp[this_cpu()->index] = 0; /* a new VMCS: HOST_RSP unset */
 	if (setup_controls(vx))
 		return -1;
 	vmcs_write64(EPT_POINTER, ((struct vmx_vm *)v->vm->backend)->eptp);
@@ -297,18 +307,21 @@ static void translate_io(struct vm_exit *e, uint64_t q)
 static void translate_exit(struct vcpu *v, struct vm_exit *e)
 {
 	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
+	uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
 	uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
 
-	memset(e, 0, sizeof(*e));
+	/* No memset: on the hot path every byte costs; each kind fills what
+	 * its handler reads. */
 	e->rip = vmcs_readnat(GUEST_RIP);
 	e->insn_len = (uint8_t)vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	e->u.vendor.raw_reason = reason;
-	e->u.vendor.qualification = q;
+	e->raw_reason = reason;
+	e->qualification = q;
 	if (reason & EXIT_REASON_ENTRY_FAILURE) {
 		e->kind = VM_EXIT_ENTRY_FAILED;
+		e->u.entry_failed.error = 0; /* guest-state or MSR-load check */
 		return;
 	}
-	switch (reason & EXIT_REASON_BASIC_MASK) {
+	switch (basic) {
 	case EXIT_REASON_CPUID:
 		e->kind = VM_EXIT_CPUID;
 		e->u.cpuid.leaf = (uint32_t)v->regs.rax;
@@ -319,8 +332,8 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 		break;
 	case EXIT_REASON_RDMSR:
 	case EXIT_REASON_WRMSR:
-		e->kind = (reason & EXIT_REASON_BASIC_MASK) == EXIT_REASON_RDMSR
-				  ? VM_EXIT_MSR_READ : VM_EXIT_MSR_WRITE;
+		e->kind = basic == EXIT_REASON_RDMSR ? VM_EXIT_MSR_READ
+						     : VM_EXIT_MSR_WRITE;
 		e->u.msr.index = (uint32_t)v->regs.rcx;
 		break;
 	case EXIT_REASON_HLT:
@@ -356,8 +369,9 @@ static int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	if (err) {
 		memset(e, 0, sizeof(*e));
 		e->kind = VM_EXIT_ENTRY_FAILED;
-		e->u.vendor.error = err == VMX_FAIL_VALID
-					    ? vmcs_read32(VM_INSTRUCTION_ERROR) : 0;
+		e->rip = vmcs_readnat(GUEST_RIP);
+		e->u.entry_failed.error = err == VMX_FAIL_VALID
+				? vmcs_read32(VM_INSTRUCTION_ERROR) : 0;
 		return 0;
 	}
 	vx->launched = true;
@@ -365,9 +379,9 @@ static int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	return 0;
 }
 
-static void vmx_vcpu_skip_insn(struct vcpu *v, uint8_t len)
+static void vmx_vcpu_set_rip(struct vcpu *v, uint64_t rip)
 {
-	vmcs_writenat(GUEST_RIP, vmcs_readnat(GUEST_RIP) + len);
+	vmcs_writenat(GUEST_RIP, rip);
 }
 
 static void vmx_vcpu_dump(struct vcpu *v)
@@ -381,7 +395,7 @@ static const struct virt_ops vmx_ops = {
 	.vm_map_ram = vmx_vm_map_ram,
 	.vcpu_init = vmx_vcpu_init,
 	.vcpu_run = vmx_vcpu_run,
-	.vcpu_skip_insn = vmx_vcpu_skip_insn,
+	.vcpu_set_rip = vmx_vcpu_set_rip,
 	.vcpu_dump = vmx_vcpu_dump,
 };
 
