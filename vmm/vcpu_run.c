@@ -15,9 +15,9 @@ static const exit_handler_fn exit_table[VM_EXIT_KINDS] = {
 	[VM_EXIT_HYPERCALL] = exit_hypercall,
 	[VM_EXIT_HLT] = exit_hlt,
 	[VM_EXIT_EXTERNAL_INTERRUPT] = exit_external_interrupt,
-	/* Not handled yet: stop the VM with a report. */
-	[VM_EXIT_MSR_READ] = exit_fatal,
-	[VM_EXIT_MSR_WRITE] = exit_fatal,
+	[VM_EXIT_MSR_READ] = exit_msr_read,
+	[VM_EXIT_MSR_WRITE] = exit_msr_write,
+	/* These stop the VM with a report. */
 	[VM_EXIT_MEMORY_FAULT] = exit_fatal,
 	[VM_EXIT_TRIPLE_FAULT] = exit_fatal,
 	[VM_EXIT_ENTRY_FAILED] = exit_fatal,

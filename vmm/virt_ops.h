@@ -8,6 +8,7 @@
 #ifndef VOLT_VMM_VIRT_OPS_H
 #define VOLT_VMM_VIRT_OPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "vmm/vm.h"
 #include "vmm/vm_exit.h"
@@ -40,6 +41,14 @@ static inline int virt_vcpu_run(struct vcpu *v, struct vm_exit *e)
 static inline void virt_vcpu_set_rip(struct vcpu *v, uint64_t rip)
 {
 	virt_backend->vcpu_set_rip(v, rip);
+}
+/* Deliver an exception at the next entry (the faulting instruction is not
+ * skipped). The backend drops the error code where the guest's mode has
+ * none (real mode). */
+static inline void virt_vcpu_inject_exception(struct vcpu *v, uint8_t vector,
+					      bool has_error, uint32_t error)
+{
+	virt_backend->vcpu_inject_exception(v, vector, has_error, error);
 }
 static inline void virt_vcpu_dump(struct vcpu *v) { virt_backend->vcpu_dump(v); }
 

@@ -53,6 +53,11 @@
 #define EPT_QUAL_WRITE (1u << 1)
 #define EPT_QUAL_FETCH (1u << 2)
 
+/* VM-entry interruption information (25.8.3) */
+#define INTR_INFO_VALID (1u << 31)
+#define INTR_INFO_DELIVER_ERROR_CODE (1u << 11)
+#define INTR_TYPE_HARDWARE_EXCEPTION (3u << 8)
+
 /* Segment access rights (25.4.1): type, S, DPL 0, present. */
 #define AR_CODE_READ_ACCESSED 0x9b
 #define AR_DATA_WRITE_ACCESSED 0x93

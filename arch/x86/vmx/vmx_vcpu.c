@@ -384,6 +384,19 @@ static void vmx_vcpu_set_rip(struct vcpu *v, uint64_t rip)
 	vmcs_writenat(GUEST_RIP, rip);
 }
 
+static void vmx_vcpu_inject_exception(struct vcpu *v, uint8_t vector,
+				      bool has_error, uint32_t error)
+{
+	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION | vector;
+	/* Real mode pushes no error code; asking for one there fails the
+	 * entry (26.2.1.3). */
+	if (has_error && (vmcs_readnat(GUEST_CR0) & CR0_PE)) {
+		info |= INTR_INFO_DELIVER_ERROR_CODE;
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO, info);
+}
+
 static void vmx_vcpu_dump(struct vcpu *v)
 {
 	vmcs_dump();
@@ -396,6 +409,7 @@ static const struct virt_ops vmx_ops = {
 	.vcpu_init = vmx_vcpu_init,
 	.vcpu_run = vmx_vcpu_run,
 	.vcpu_set_rip = vmx_vcpu_set_rip,
+	.vcpu_inject_exception = vmx_vcpu_inject_exception,
 	.vcpu_dump = vmx_vcpu_dump,
 };
 

@@ -1,0 +1,67 @@
+; msr: MSR reads and writes. Known MSRs read back what Volt emulates; an
+; MSR Volt does not know raises #GP in the guest (caught here through the
+; real-mode interrupt vector table), as on a processor without that MSR.
+%include "guest.inc"
+
+LOAD equ 0x8000
+VECTOR_GP equ 13
+bits 16
+org LOAD
+	FLAT_HEADER LOAD, start
+
+start:
+	cli
+	xor ax, ax
+	mov ds, ax
+	mov ss, ax
+	mov sp, 0x7000
+	mov word [VECTOR_GP * 4], gp_handler     ; IVT entry 13: offset
+	mov word [VECTOR_GP * 4 + 2], 0          ; segment
+	PRINT hello, hello_len
+
+	; 1: the TSC MSR reads (and is not zero).
+	mov byte [gp_seen], 0
+	mov ecx, 0x10
+	rdmsr
+	or eax, edx
+	jz .t1_fail
+	cmp byte [gp_seen], 0
+.t1_fail:
+	RESULT_ZF 1
+
+	; 2: IA32_APIC_BASE says: enabled BSP at 0xfee00000.
+	mov ecx, 0x1b
+	rdmsr
+	cmp eax, 0xfee00900
+	RESULT_ZF 2
+
+	; 3: an unknown MSR raises #GP.
+	mov byte [gp_seen], 0
+	mov ecx, 0x4b564d99
+	rdmsr
+	cmp byte [gp_seen], 1
+	RESULT_ZF 3
+
+	; 4: writing the TSC is refused with #GP (not emulated yet).
+	mov byte [gp_seen], 0
+	mov ecx, 0x10
+	xor eax, eax
+	xor edx, edx
+	wrmsr
+	cmp byte [gp_seen], 1
+	RESULT_ZF 4
+
+	EXIT 0
+
+; #GP: note it and step over the 2-byte RDMSR/WRMSR that faulted.
+gp_handler:
+	push bp
+	mov bp, sp
+	add word [bp + 2], 2    ; the saved IP
+	pop bp
+	mov byte [gp_seen], 1
+	iret
+
+gp_seen: db 0
+hello: db "MSR reads, writes and #GP"
+hello_len equ $ - hello
