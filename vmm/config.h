@@ -24,12 +24,25 @@
 #define CONFIG_MAX_ERRORS 16
 #define CONFIG_MAX_VCPUS 64
 #define CONFIG_MAX_FREQS 16
-#define CONFIG_NAME_MAX 16
-#define CONFIG_FILE_MAX 64
-#define CONFIG_CMDLINE_MAX 512
-#define CONFIG_LINE_MAX 1024
+#define CONFIG_NAME_MAX 16      /* a VM name: 1-15 characters + NUL */
+#define CONFIG_FILE_MAX 64      /* a file name: 1-63 characters + NUL */
+#define CONFIG_CMDLINE_MAX 512  /* a guest command line: 0-511 + NUL */
+#define CONFIG_LINE_MAX 1024    /* bytes per line, without the newline */
+#define CONFIG_WORDS_MAX 24     /* words per line */
 #define CONFIG_MEM_MIN (16ull << 20)
 #define CONFIG_MEM_MAX (64ull << 30)
+#define CONFIG_MEM_ALIGN 4096ull /* guest memory comes in 4 KiB pages */
+#define CONFIG_WEIGHT_DEFAULT 256 /* as Xen's credit scheduler */
+#define CONFIG_WEIGHT_MAX 65535
+#define CONFIG_CAP_PER_VCPU 100  /* cap: percent of one processor */
+#define CONFIG_FREQ_MAX_MHZ 100000
+
+#define SCHED_TSLICE_DEFAULT_US 30000
+#define SCHED_TICK_DEFAULT_US 10000
+#define SCHED_RATELIMIT_DEFAULT_US 1000
+#define SCHED_TIME_MIN_US 1000     /* tslice and tick: 1 ms .. 1 s */
+#define SCHED_TIME_MAX_US 1000000
+#define SCHED_RATELIMIT_MAX_US 100000
 
 enum sched_mode { SCHED_MODE_VARIABLE = 0, SCHED_MODE_FIXED, SCHED_MODE_DVFS };
 enum pm_governor { GOV_ONDEMAND = 0, GOV_PERFORMANCE, GOV_POWERSAVE, GOV_USERSPACE };
@@ -84,16 +97,23 @@ struct volt_config {
 };
 
 void config_defaults(struct volt_config *c);
-/* Parse `len` bytes (NUL bytes and a missing final newline are fine).
- * Returns the number of errors. */
+/*
+ * Parse `len` bytes into `c` (call config_defaults first). The text need
+ * not be NUL-terminated; CRLF and a missing final newline are fine; a NUL
+ * byte inside a line is an error on that line. Returns c->error_count.
+ * Uses about 1.5 KiB of stack, no static state.
+ */
 int config_parse(const char *text, size_t len, struct volt_config *c);
-/* Every file the config names (kernels, initrds), each once. */
+/* Every file the valid VMs name (kernels, initrds), each once, in file
+ * order: what a loader must read. Fills at most `max` pointers into `c`;
+ * returns how many. */
 size_t config_file_names(const struct volt_config *c, const char *names[],
 			 size_t max);
 /* Record an error (also used by Volt for checks made after parsing). */
 void config_error(struct volt_config *c, uint32_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* VMs that do not fit in `free_bytes` (in file order) become invalid. */
+/* Valid VMs are given memory in file order; those that do not fit in
+ * `free_bytes` become invalid, each with an error on its line. */
 void config_check_memory(struct volt_config *c, uint64_t free_bytes);
 
 #endif

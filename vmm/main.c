@@ -189,10 +189,44 @@ static void run_step(const struct init_step *s)
 	s->run();
 }
 
-/* Run every valid VM, one after the other on this processor (the
- * scheduler will spread them over all processors). */
+/*
+ * Until the credit scheduler lands, each VM runs to its end on one
+ * processor: the one it is pinned to, or the next application processor
+ * in turn (CPU 0 only when it is alone). VMs on different processors run
+ * at the same time; CPU 0 waits for all of them.
+ */
+struct vm_job {
+	const struct vm_config *cfg;
+	uint32_t id;
+	volatile bool done;
+};
+
+static struct vm_job vm_jobs[CONFIG_MAX_VMS];
+
+static void vm_job_run(void *arg)
+{
+	struct vm_job *job = arg;
+	vm_run_from_config(job->cfg, job->id, boot);
+	__atomic_store_n(&job->done, true, __ATOMIC_RELEASE);
+}
+
+static uint32_t vm_cpu(const struct vm_config *vm, uint32_t *next_ap)
+{
+	if (vm->pinned) {
+		for (uint32_t c = 0; c < cpu_count; c++)
+			if (vm->pin_mask & (1ull << c))
+				return c;
+	}
+	if (cpu_count == 1)
+		return 0;
+	uint32_t c = *next_ap;
+	*next_ap = c + 1 < cpu_count ? c + 1 : 1;
+	return c;
+}
+
 static void run_vms(void)
 {
+	uint32_t next_ap = 1, posted = 0;
 	for (uint32_t i = 0; i < config->vm_count; i++) {
 		const struct vm_config *vm = &config->vms[i];
 		if (!vm->valid)
@@ -202,8 +236,19 @@ static void run_vms(void)
 			       vm->name);
 			continue;
 		}
-		vm_run_from_config(vm, i, boot);
+		struct vm_job *job = &vm_jobs[posted++];
+		*job = (struct vm_job){ .cfg = vm, .id = i };
+		uint32_t cpu = vm_cpu(vm, &next_ap);
+		if (cpu == 0) {
+			vm_job_run(job);
+			continue;
+		}
+		while (!smp_run_on(cpu, vm_job_run, job))
+			cpu_relax(); /* that CPU still runs an earlier VM */
 	}
+	for (uint32_t i = 0; i < posted; i++)
+		while (!__atomic_load_n(&vm_jobs[i].done, __ATOMIC_ACQUIRE))
+			cpu_relax();
 }
 
 static void __attribute__((noreturn)) volt_idle(void)

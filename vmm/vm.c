@@ -3,6 +3,7 @@
  * contiguous host allocation mapped at guest-physical 0; nothing else of
  * the host is mapped into the guest.
  */
+#include "arch/x86/percpu.h"
 #include "boot/boot_info.h"
 #include "lib/console.h"
 #include "lib/frames.h"
@@ -95,7 +96,7 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 		vm_printk(vm, "not started\n");
 		return -1;
 	}
-	vm_printk(vm, "started: %lu MiB, 1 vCPU\n",
+	vm_printk(vm, "started on cpu %u: %lu MiB, 1 vCPU\n", this_cpu()->index,
 		  (unsigned long)(vm->ram_bytes >> 20));
 	vm->state = VM_RUNNING;
 	enum vm_exit_action end = vcpu_run(&vm->vcpu);

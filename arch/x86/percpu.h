@@ -21,6 +21,11 @@ struct percpu {
 	uint32_t apic_id;    /* local APIC (or x2APIC) ID from the MADT */
 	volatile bool online;
 	uint64_t stack_top;  /* top of this CPU's stack; a guard page lies below */
+	/* Work posted by smp_run_on(): written by the poster while idle is
+	 * true, taken (and idle cleared) by this CPU. */
+	void (*volatile work)(void *);
+	void *volatile work_arg;
+	volatile bool idle;
 	struct cpu_tables tables; /* GDT, TSS, IST stacks (cpu_tables.h) */
 };
 

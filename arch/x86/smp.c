@@ -11,6 +11,7 @@
 #include "arch/x86/acpi.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpu_tables.h"
+#include "arch/x86/idt.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/paging.h"
@@ -250,11 +251,43 @@ void smp_boot_aps(const struct acpi_info *acpi)
 	       acpi->cpu_count + (bsp_listed ? 0 : 1));
 }
 
+/* The wake-up IPI only ends HLT; the idle loop looks for work itself. */
+static void smp_wakeup_handler(struct trap_frame *f)
+{
+	lapic_eoi();
+}
+
+bool smp_run_on(uint32_t index, void (*fn)(void *), void *arg)
+{
+	if (index >= cpu_count || !cpus[index].online || !cpus[index].idle ||
+	    cpus[index].work)
+		return false;
+	struct percpu *c = &cpus[index];
+	c->work_arg = arg;
+	__atomic_store_n(&c->work, fn, __ATOMIC_RELEASE);
+	lapic_send_ipi(c->apic_id, SMP_WAKEUP_VECTOR | LAPIC_ICR_DELIVERY_FIXED |
+					   LAPIC_ICR_DEST_PHYSICAL |
+					   LAPIC_ICR_LEVEL_ASSERT);
+	return true;
+}
+
 void cpu_idle_loop(void)
 {
-	/* STI takes effect after the next instruction, so no interrupt can
-	 * slip in between it and HLT and leave us asleep with work to do. */
+	struct percpu *c = this_cpu();
+	idt_set_handler(SMP_WAKEUP_VECTOR, smp_wakeup_handler);
 	for (;;) {
+		cli();
+		void (*fn)(void *) = __atomic_load_n(&c->work, __ATOMIC_ACQUIRE);
+		if (fn) {
+			c->idle = false;
+			fn(c->work_arg);
+			c->work = 0;
+			c->idle = true;
+			continue;
+		}
+		c->idle = true;
+		/* STI takes effect after the next instruction, so no wake-up
+		 * can slip in between it and HLT and leave us asleep. */
 		sti();
 		hlt();
 	}

@@ -33,6 +33,13 @@ void smp_boot_aps(const struct acpi_info *acpi);
 void ap_main(struct percpu *c) __attribute__((noreturn));
 
 /* Idle forever with interrupts enabled (until the scheduler replaces it). */
+/* The IPI vector that wakes an idle CPU for posted work. */
+#define SMP_WAKEUP_VECTOR 0xf1
+
+/* Post fn(arg) to an idle, online CPU and wake it; false when that CPU is
+ * offline or busy. The CPU runs fn in its idle loop, then is idle again. */
+bool smp_run_on(uint32_t cpu, void (*fn)(void *), void *arg);
+
 void cpu_idle_loop(void) __attribute__((noreturn));
 
 #endif

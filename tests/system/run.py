@@ -3,7 +3,8 @@
 
 Each test in tests/system/tests.cfg boots Volt once in Bochs or QEMU, in its
 own directory under build/systest/<name>/, bounded by a timeout, and is
-judged by its serial output: every `expect` regex must appear, in order;
+judged by its serial output: every `expect` regex must appear, in order,
+every `contains` regex anywhere (output of VMs running at once interleaves);
 no `forbid` regex may appear; the exit status Volt printed
 ("volt: exit status N") must equal `status`. Independent tests run in
 parallel (-j). The last line is "N passed, N failed".
@@ -37,6 +38,7 @@ class Test:
         self.cmdline = ""
         self.files = []
         self.expect = []
+        self.contains = []
         self.forbid = DEFAULT_FORBID
         self.status = 0
         self.timeout = 120
@@ -59,6 +61,8 @@ def parse_list(path):
             key, value = (s.strip() for s in line.split("=", 1))
             if key == "expect":
                 cur.expect.append(value)
+            elif key == "contains":
+                cur.contains.append(value)
             elif key == "files":
                 cur.files.extend(value.split())
             elif key in ("cpus", "memory", "status", "timeout"):
@@ -137,6 +141,9 @@ def judge(t, log, timed_out):
         if not m:
             return f"expected /{pattern}/ not found"
         pos = m.end()
+    for pattern in t.contains:
+        if not re.search(pattern, log):
+            return f"/{pattern}/ not found anywhere"
     if t.forbid:
         m = re.search(t.forbid, log)
         if m:
