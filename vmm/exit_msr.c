@@ -14,6 +14,12 @@
 #define APIC_BASE_DEFAULT 0xfee00000ull
 #define APIC_BASE_ENABLE_BSP ((1ull << 11) | (1ull << 8))
 #define MISC_ENABLE_FAST_STRINGS 1ull
+#define MSR_EFER 0xc0000080u
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10) /* read-only: the processor sets it */
+#define EFER_NXE (1ull << 11)
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 #define VECTOR_GP 13
 
 static bool msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
@@ -27,6 +33,9 @@ static bool msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 		return true;
 	case MSR_MISC_ENABLE:
 		*value = MISC_ENABLE_FAST_STRINGS;
+		return true;
+	case MSR_EFER:
+		*value = virt_vcpu_get_efer(v);
 		return true;
 	default:
 		return false;
@@ -49,8 +58,22 @@ enum vm_exit_action exit_msr_read(struct vcpu *v, const struct vm_exit *e)
 	return VM_RESUME_SKIP_INSN;
 }
 
+/* EFER: the guest may set SCE, LME, NXE (reserved bits: #GP). LMA is the
+ * processor's and keeps its value. */
+static bool efer_write(struct vcpu *v, uint64_t value)
+{
+	if (value & ~(EFER_GUEST_WRITABLE | EFER_LMA))
+		return false;
+	uint64_t lma = virt_vcpu_get_efer(v) & EFER_LMA;
+	virt_vcpu_set_efer(v, (value & EFER_GUEST_WRITABLE) | lma);
+	return true;
+}
+
 enum vm_exit_action exit_msr_write(struct vcpu *v, const struct vm_exit *e)
 {
-	/* Nothing is writable yet: the LAPIC and power MSRs come later. */
+	uint64_t value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+	if (e->u.msr.index == MSR_EFER && efer_write(v, value))
+		return VM_RESUME_SKIP_INSN;
+	/* Nothing else is writable yet: LAPIC and power MSRs come later. */
 	return inject_gp(v);
 }

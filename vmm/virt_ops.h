@@ -50,6 +50,15 @@ static inline void virt_vcpu_inject_exception(struct vcpu *v, uint8_t vector,
 {
 	virt_backend->vcpu_inject_exception(v, vector, has_error, error);
 }
+/* The guest's IA32_EFER, which the backend keeps in its own state. */
+static inline uint64_t virt_vcpu_get_efer(struct vcpu *v)
+{
+	return virt_backend->vcpu_get_efer(v);
+}
+static inline void virt_vcpu_set_efer(struct vcpu *v, uint64_t efer)
+{
+	virt_backend->vcpu_set_efer(v, efer);
+}
 static inline void virt_vcpu_dump(struct vcpu *v) { virt_backend->vcpu_dump(v); }
 
 #endif

@@ -397,6 +397,24 @@ static void vmx_vcpu_inject_exception(struct vcpu *v, uint8_t vector,
 	vmcs_write32(VM_ENTRY_INTR_INFO, info);
 }
 
+static uint64_t vmx_vcpu_get_efer(struct vcpu *v)
+{
+	return vmcs_read64(GUEST_IA32_EFER);
+}
+
+/* LMA follows CR0.PG and LME; the "IA-32e mode guest" entry control must
+ * equal it at every entry (26.3.1.1), and exits store it back (27.2). */
+static void vmx_vcpu_set_efer(struct vcpu *v, uint64_t efer)
+{
+	vmcs_write64(GUEST_IA32_EFER, efer);
+	uint32_t entry = vmcs_read32(VM_ENTRY_CONTROLS);
+	if (efer & EFER_LMA)
+		entry |= ENTRY_IA32E_MODE_GUEST;
+	else
+		entry &= ~ENTRY_IA32E_MODE_GUEST;
+	vmcs_write32(VM_ENTRY_CONTROLS, entry);
+}
+
 static void vmx_vcpu_dump(struct vcpu *v)
 {
 	vmcs_dump();
@@ -410,6 +428,8 @@ static const struct virt_ops vmx_ops = {
 	.vcpu_run = vmx_vcpu_run,
 	.vcpu_set_rip = vmx_vcpu_set_rip,
 	.vcpu_inject_exception = vmx_vcpu_inject_exception,
+	.vcpu_get_efer = vmx_vcpu_get_efer,
+	.vcpu_set_efer = vmx_vcpu_set_efer,
 	.vcpu_dump = vmx_vcpu_dump,
 };
 

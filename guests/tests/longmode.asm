@@ -1,0 +1,78 @@
+; longmode: the guest switches itself from real mode to 64-bit long mode
+; (SDM vol. 3A 9.8.5): identity-mapped 2 MiB page, CR4.PAE, CR3,
+; EFER.LME through WRMSR (emulated by Volt), CR0.PG|PE, a far jump into a
+; 64-bit code segment. Then CPUID and hypercalls from 64-bit mode.
+%include "guest.inc"
+
+LOAD equ 0x8000
+PML4 equ 0x1000
+PDPT equ 0x2000
+PD   equ 0x3000
+MSR_EFER equ 0xc0000080
+bits 16
+org LOAD
+	FLAT_HEADER LOAD, start
+
+start:
+	cli
+	xor ax, ax
+	mov ds, ax
+	mov ss, ax
+	mov sp, 0x7000
+	PRINT hello, hello_len
+
+	mov dword [PML4], PDPT | 3      ; present, writable
+	mov dword [PDPT], PD | 3
+	mov dword [PD], 0x83            ; 2 MiB page at 0: present, writable, PS
+	mov eax, cr4
+	or eax, 1 << 5                  ; CR4.PAE
+	mov cr4, eax
+	mov eax, PML4
+	mov cr3, eax
+	mov ecx, MSR_EFER
+	rdmsr
+	or eax, 1 << 8                  ; EFER.LME
+	wrmsr
+	lgdt [gdt_desc]
+	mov eax, cr0
+	or eax, (1 << 31) | 1           ; CR0.PG | CR0.PE: long mode is active
+	mov cr0, eax
+	jmp 0x08:long_mode
+
+bits 64
+long_mode:
+	mov ax, 0x10
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov rsp, 0x7000
+	PRINT hello64, hello64_len
+
+	; 1: EFER.LMA reads back as set.
+	mov ecx, MSR_EFER
+	rdmsr
+	and eax, 1 << 10
+	cmp eax, 1 << 10
+	RESULT_ZF 1
+
+	; 2: a 64-bit register survives a VM exit (CPUID leaves R8 alone).
+	mov r8, 0x1122334455667788
+	mov eax, 0
+	cpuid
+	mov r9, 0x1122334455667788
+	cmp r8, r9
+	RESULT_ZF 2
+
+	EXIT 0
+
+align 8
+gdt:	dq 0
+	dq 0x00af9a000000ffff           ; 64-bit code (L=1)
+	dq 0x00cf92000000ffff           ; data
+gdt_desc:
+	dw gdt_desc - gdt - 1
+	dd gdt
+hello: db "switching to long mode"
+hello_len equ $ - hello
+hello64: db "in 64-bit mode"
+hello64_len equ $ - hello64
