@@ -1,4 +1,6 @@
 /* Hypercalls from test guests (ABI: vmm/hypercall.h). */
+#include "arch/x86/cpu.h"
+#include "arch/x86/tsc.h"
 #include "lib/string.h"
 #include "vmm/exit_handlers.h"
 #include "vmm/hypercall.h"
@@ -52,6 +54,12 @@ enum vm_exit_action exit_hypercall(struct vcpu *v, const struct vm_exit *e)
 		return VM_RESUME_SKIP_INSN;
 	case HC_VALUE:
 		return hc_value(v);
+	case HC_TIMER:
+		v->timer_vector = (uint8_t)v->regs.rcx;
+		v->timer_deadline = rdtsc() + tsc_ns_to_ticks(
+			(v->regs.rbx & 0xffffffffu) * 1000ull);
+		v->regs.rax = 0;
+		return VM_RESUME_SKIP_INSN;
 	case HC_NOP:
 		v->regs.rax = 0;
 		return VM_RESUME_SKIP_INSN;

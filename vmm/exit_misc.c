@@ -7,10 +7,18 @@
 
 enum vm_exit_action exit_hlt(struct vcpu *v, const struct vm_exit *e)
 {
-	/* No virtual interrupt source exists yet, so nothing could wake it. */
+	if (v->timer_deadline || v->irq_pending)
+		return VM_BLOCK;
+	/* The only interrupt source today is the hypercall timer. */
 	vm_printk(v->vm, "halted at %#lx with nothing to wake it; stopping\n",
 		  (unsigned long)e->rip);
 	return VM_KILL;
+}
+
+enum vm_exit_action exit_interrupt_window(struct vcpu *v,
+					  const struct vm_exit *e)
+{
+	return VM_RESUME; /* the pending interrupt goes in before entry */
 }
 
 enum vm_exit_action exit_external_interrupt(struct vcpu *v,

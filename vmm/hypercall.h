@@ -11,6 +11,7 @@
 #define HC_EXIT 3   /* RBX = exit status: the VM stops */
 #define HC_VALUE 4  /* RBX = address of a NUL-terminated name (<= 32), RCX = value */
 #define HC_NOP 5    /* does nothing: measures the bare VMCALL round trip */
+#define HC_TIMER 6  /* RBX = microseconds, RCX = vector: one interrupt then */
 
 #define HC_PRINT_MAX 256
 #define HC_NAME_MAX 32

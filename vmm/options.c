@@ -1,4 +1,9 @@
-/* Host options parser (see options.h for the keys). */
+/*
+ * Host options: the boot command line (Multiboot2 "boot command line" tag,
+ * or the UEFI LoadedImage protocol's LoadOptions, converted to ASCII by the
+ * loader) and the config's host line. See options.h for the keys and
+ * docs/config.md for users. Pure C, host-tested and fuzzed.
+ */
 #include "lib/format.h"
 #include "lib/string.h"
 #include "vmm/options.h"
@@ -57,7 +62,9 @@ int options_apply_word(struct host_options *o, const char *w, size_t len,
 	const char *v = eq ? eq + 1 : 0;
 	size_t vlen = eq ? len - klen - 1 : 0;
 
-	if (word_is(w, klen, "acpidump") && !eq) {
+	if (word_is(w, klen, "acpidump")) {
+		if (eq)
+			return bad(err, errlen, "acpidump takes no value:", w, len);
 		o->acpidump = true;
 		o->set |= OPT_ACPIDUMP;
 	} else if (!eq) {
@@ -91,13 +98,33 @@ int options_apply_word(struct host_options *o, const char *w, size_t len,
 	return 0;
 }
 
-static bool ends_with_efi(const char *w, size_t len)
+/* ASCII letters only: setting bit 5 maps 'A'-'Z' to 'a'-'z'. */
+static bool ends_with_ci(const char *w, size_t len, const char *suffix)
 {
-	if (len < 4)
+	size_t n = strlen(suffix);
+	if (len < n)
 		return false;
-	const char *t = w + len - 4;
-	return t[0] == '.' && (t[1] | 0x20) == 'e' && (t[2] | 0x20) == 'f' &&
-	       (t[3] | 0x20) == 'i';
+	for (size_t i = 0; i < n; i++)
+		if ((w[len - n + i] | 0x20) != suffix[i])
+			return false;
+	return true;
+}
+
+/*
+ * Some firmware starts the UEFI load options with the image's own path
+ * (\EFI\BOOT\BOOTX64.EFI), and some boot loaders start a command line
+ * with the kernel's (volt.elf): such a first word is not an option.
+ */
+static bool is_image_path(const char *w, size_t len)
+{
+	return !memchr(w, '=', len) &&
+	       (ends_with_ci(w, len, ".efi") || ends_with_ci(w, len, ".elf"));
+}
+
+/* Line ends count as spaces: a load option may carry a final CR LF. */
+static bool is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
 int options_parse(const char *cmdline, struct host_options *o, char *err,
@@ -105,23 +132,23 @@ int options_parse(const char *cmdline, struct host_options *o, char *err,
 {
 	int errors = 0;
 	bool first = true;
-	const char *p = cmdline;
+	const char *p = cmdline ? cmdline : "";
 	if (errlen)
 		err[0] = 0;
 	while (*p) {
-		while (*p == ' ' || *p == '\t')
+		while (is_space(*p))
 			p++;
 		const char *w = p;
-		while (*p && *p != ' ' && *p != '\t')
+		while (*p && !is_space(*p))
 			p++;
 		size_t len = (size_t)(p - w);
 		if (!len)
 			continue;
-		bool skip = first && ends_with_efi(w, len);
+		bool skip = first && is_image_path(w, len);
 		first = false;
 		if (skip)
 			continue;
-		char one[128];
+		char one[OPTIONS_ERR_MAX];
 		if (options_apply_word(o, w, len, one, sizeof(one)) &&
 		    errors++ == 0)
 			strlcpy(err, one, errlen);

@@ -42,11 +42,16 @@ struct host_options {
 
 void options_defaults(struct host_options *o);
 
+/* Enough for any message options_parse or options_apply_word writes. */
+#define OPTIONS_ERR_MAX 128
+
 /*
- * Parse space-separated words. Unknown or malformed words are reported in
- * err (the first one; returns how many there were) while the others still
- * apply. A first word ending in ".efi" (the image path some firmware puts
- * in the load options) is skipped.
+ * Parse words separated by spaces, tabs or line ends into `o` (call
+ * options_defaults first). Unknown or malformed words are counted and the
+ * first is described in err, while the other words still apply; returns
+ * the count (0: all good). A word given twice: the later one wins. A first
+ * word ending in ".efi" or ".elf" (the image path some firmware and boot
+ * loaders put first) is skipped. A NULL cmdline is an empty one.
  */
 int options_parse(const char *cmdline, struct host_options *o, char *err,
 		  size_t errlen);
@@ -56,7 +61,11 @@ int options_parse(const char *cmdline, struct host_options *o, char *err,
 int options_apply_word(struct host_options *o, const char *word, size_t len,
 		       char *err, size_t errlen);
 
-/* Fields set in `base` but not in `over` are copied into `over`. */
+/*
+ * Fields set in `base` but not in `over` are copied into `over`: with
+ * `over` the command line and `base` the config's host line, the command
+ * line wins and the host line fills in the rest.
+ */
 void options_merge_under(struct host_options *over,
 			 const struct host_options *base);
 

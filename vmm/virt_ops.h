@@ -38,9 +38,10 @@ static inline int virt_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
 	return virt_backend->vcpu_run(v, e);
 }
-static inline void virt_vcpu_set_rip(struct vcpu *v, uint64_t rip)
+/* The exiting instruction was emulated: continue at rip. */
+static inline void virt_vcpu_complete_insn(struct vcpu *v, uint64_t rip)
 {
-	virt_backend->vcpu_set_rip(v, rip);
+	virt_backend->vcpu_complete_insn(v, rip);
 }
 /* Deliver an exception at the next entry (the faulting instruction is not
  * skipped). The backend drops the error code where the guest's mode has
@@ -50,6 +51,14 @@ static inline void virt_vcpu_inject_exception(struct vcpu *v, uint8_t vector,
 {
 	virt_backend->vcpu_inject_exception(v, vector, has_error, error);
 }
+/* Deliver external interrupt `vector` at the next entry if the guest can
+ * take it now (IF set, no STI/MOV-SS blocking); otherwise ask for an
+ * interrupt-window exit and return false. */
+static inline bool virt_vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
+{
+	return virt_backend->vcpu_inject_interrupt(v, vector);
+}
+
 /* The guest's IA32_EFER, which the backend keeps in its own state. */
 static inline uint64_t virt_vcpu_get_efer(struct vcpu *v)
 {

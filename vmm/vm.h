@@ -29,6 +29,12 @@ struct vcpu {
 	struct vcpu_regs regs;
 	void *backend;      /* the backend's per-vCPU state */
 	uint64_t exits;     /* exits handled so far */
+	/* The one virtual interrupt source until the vLAPIC exists: a
+	 * one-shot timer armed by hypercall (HC_TIMER). */
+	uint64_t timer_deadline; /* host TSC; 0 = not armed */
+	uint8_t timer_vector;
+	bool irq_pending;        /* fired, not yet delivered */
+	uint8_t irq_vector;
 };
 
 /* Where a vCPU starts: real mode at CS:IP = 0:entry. */

@@ -20,6 +20,7 @@ enum vm_exit_kind {
 	VM_EXIT_MEMORY_FAULT,  /* EPT violation / misconfiguration */
 	VM_EXIT_TRIPLE_FAULT,
 	VM_EXIT_EXTERNAL_INTERRUPT,
+	VM_EXIT_INTERRUPT_WINDOW, /* the guest can take an interrupt now */
 	VM_EXIT_ENTRY_FAILED,  /* the hardware refused to enter */
 	VM_EXIT_VENDOR,        /* anything the backend cannot classify */
 	VM_EXIT_KINDS
@@ -59,7 +60,8 @@ struct vm_exit {
 enum vm_exit_action {
 	VM_RESUME,           /* re-enter the guest as it is */
 	VM_RESUME_SKIP_INSN, /* the instruction was emulated: skip it */
-	VM_BLOCK,            /* the vCPU waits for an event */
+	VM_BLOCK,            /* HLT: the instruction completes, the vCPU
+				waits for an event */
 	VM_KILL,             /* stop this VM (the reason was printed) */
 	VM_EXITED,           /* the VM asked to stop (hypercall, power-off) */
 };

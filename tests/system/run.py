@@ -142,7 +142,7 @@ def debug_exit_status(t, rc):
     exits with (N << 1) | 1; after an ACPI power-off QEMU exits with 0. Bochs
     always exits with 1 after its shutdown port, so it tells nothing.
     """
-    if t.emulator != "qemu" or rc is None or rc % 2 == 0:
+    if t.emulator != "qemu" or rc is None or rc < 0 or rc % 2 == 0:
         return None
     return rc >> 1
 

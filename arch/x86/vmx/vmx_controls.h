@@ -9,6 +9,7 @@
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING (1u << 3)
 /* Primary processor-based (25.6.2) */
+#define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
@@ -29,6 +30,7 @@
 #define EXIT_REASON_EXCEPTION_NMI 0
 #define EXIT_REASON_EXTERNAL_INTERRUPT 1
 #define EXIT_REASON_TRIPLE_FAULT 2
+#define EXIT_REASON_INTERRUPT_WINDOW 7
 #define EXIT_REASON_CPUID 10
 #define EXIT_REASON_HLT 12
 #define EXIT_REASON_VMCALL 18
@@ -56,7 +58,10 @@
 /* VM-entry interruption information (25.8.3) */
 #define INTR_INFO_VALID (1u << 31)
 #define INTR_INFO_DELIVER_ERROR_CODE (1u << 11)
+#define INTR_TYPE_EXTERNAL_INTERRUPT (0u << 8)
 #define INTR_TYPE_HARDWARE_EXCEPTION (3u << 8)
+/* Guest interruptibility state (25.4.2): blocking by STI / MOV SS. */
+#define INTERRUPTIBILITY_BLOCKING_MASK 0x3u
 
 /* Segment access rights (25.4.1): type, S, DPL 0, present. */
 #define AR_CODE_READ_ACCESSED 0x9b

@@ -356,6 +356,9 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
 		e->kind = VM_EXIT_EXTERNAL_INTERRUPT;
 		break;
+	case EXIT_REASON_INTERRUPT_WINDOW:
+		e->kind = VM_EXIT_INTERRUPT_WINDOW;
+		break;
 	default:
 		e->kind = VM_EXIT_VENDOR;
 		break;
@@ -379,9 +382,19 @@ static int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	return 0;
 }
 
-static void vmx_vcpu_set_rip(struct vcpu *v, uint64_t rip)
+/*
+ * Volt emulated the exiting instruction: continue after it. An STI or
+ * MOV SS right before it has now had its one-instruction shadow, so that
+ * blocking ends too (else an interrupt after STI; HLT would wait an
+ * instruction too long).
+ */
+static void vmx_vcpu_complete_insn(struct vcpu *v, uint64_t rip)
 {
 	vmcs_writenat(GUEST_RIP, rip);
+	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	if (intr & INTERRUPTIBILITY_BLOCKING_MASK)
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~INTERRUPTIBILITY_BLOCKING_MASK);
 }
 
 static void vmx_vcpu_inject_exception(struct vcpu *v, uint8_t vector,
@@ -395,6 +408,26 @@ static void vmx_vcpu_inject_exception(struct vcpu *v, uint8_t vector,
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO, info);
+}
+
+static void set_interrupt_window_exiting(bool on)
+{
+	uint32_t proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+	proc = on ? proc | PROC_INTERRUPT_WINDOW_EXITING
+		  : proc & ~PROC_INTERRUPT_WINDOW_EXITING;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
+}
+
+static bool vmx_vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
+{
+	bool can = (vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF) &&
+		   !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		     INTERRUPTIBILITY_BLOCKING_MASK);
+	set_interrupt_window_exiting(!can);
+	if (can)
+		vmcs_write32(VM_ENTRY_INTR_INFO, INTR_INFO_VALID |
+					 INTR_TYPE_EXTERNAL_INTERRUPT | vector);
+	return can;
 }
 
 static uint64_t vmx_vcpu_get_efer(struct vcpu *v)
@@ -426,8 +459,9 @@ static const struct virt_ops vmx_ops = {
 	.vm_map_ram = vmx_vm_map_ram,
 	.vcpu_init = vmx_vcpu_init,
 	.vcpu_run = vmx_vcpu_run,
-	.vcpu_set_rip = vmx_vcpu_set_rip,
+	.vcpu_complete_insn = vmx_vcpu_complete_insn,
 	.vcpu_inject_exception = vmx_vcpu_inject_exception,
+	.vcpu_inject_interrupt = vmx_vcpu_inject_interrupt,
 	.vcpu_get_efer = vmx_vcpu_get_efer,
 	.vcpu_set_efer = vmx_vcpu_set_efer,
 	.vcpu_dump = vmx_vcpu_dump,

@@ -1,0 +1,67 @@
+; timer: interrupts injected by Volt. The guest arms Volt's one-shot
+; timer (HC_TIMER), halts, and must be woken by the interrupt; then it
+; arms the timer with interrupts disabled and checks that the interrupt
+; waits until it enables them (the interrupt-window exit).
+%include "guest.inc"
+
+LOAD equ 0x8000
+VECTOR equ 0x40
+bits 16
+org LOAD
+	FLAT_HEADER LOAD, start
+
+%macro ARM_TIMER 1
+	mov eax, HC_TIMER
+	mov ebx, %1             ; microseconds
+	mov ecx, VECTOR
+	vmcall
+%endmacro
+
+start:
+	cli
+	xor ax, ax
+	mov ds, ax
+	mov ss, ax
+	mov sp, 0x7000
+	mov word [VECTOR * 4], irq_handler
+	mov word [VECTOR * 4 + 2], 0
+	PRINT hello, hello_len
+
+	; 1: HLT with interrupts on is woken by the timer interrupt.
+	mov byte [irqs], 0
+	ARM_TIMER 1000
+	sti
+	hlt
+	cli
+	cmp byte [irqs], 1
+	RESULT_ZF 1
+
+	; 2: with interrupts off, a due interrupt waits...
+	mov byte [irqs], 0
+	ARM_TIMER 1
+	mov esi, 200
+.spin:
+	mov eax, 0
+	cpuid                   ; exits: Volt sees the timer is due
+	dec esi
+	jnz .spin
+	cmp byte [irqs], 0
+	RESULT_ZF 2
+
+	; 3: ...and arrives as soon as they are enabled.
+	sti
+	nop
+	nop
+	cli
+	cmp byte [irqs], 1
+	RESULT_ZF 3
+
+	EXIT 0
+
+irq_handler:
+	inc byte [irqs]
+	iret
+
+irqs: db 0
+hello: db "timer interrupts, HLT and the interrupt window"
+hello_len equ $ - hello
