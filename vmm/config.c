@@ -250,6 +250,15 @@ static int copy_string(char *dst, size_t size, const char *v, size_t min)
 	return 0;
 }
 
+/* Printable ASCII (spaces allowed): what FAT and GRUB paths can name. */
+static int copy_file_name(char *dst, size_t size, const char *v)
+{
+	for (const char *p = v; *p; p++)
+		if (*p < ' ' || *p > '~')
+			return -1;
+	return copy_string(dst, size, v, 1);
+}
+
 /* ---- keys -------------------------------------------------------------- */
 
 /* A key of one line kind: how to parse its value into `obj` (the VM, the
@@ -263,13 +272,13 @@ struct key_def {
 static int vm_kernel(void *o, const char *v)
 {
 	struct vm_config *vm = o;
-	return copy_string(vm->kernel, sizeof(vm->kernel), v, 1);
+	return copy_file_name(vm->kernel, sizeof(vm->kernel), v);
 }
 
 static int vm_initrd(void *o, const char *v)
 {
 	struct vm_config *vm = o;
-	return copy_string(vm->initrd, sizeof(vm->initrd), v, 1);
+	return copy_file_name(vm->initrd, sizeof(vm->initrd), v);
 }
 
 static int vm_mem(void *o, const char *v)
@@ -338,8 +347,8 @@ static int vm_mode(void *o, const char *v)
 #define VM_KEY_KERNEL 0
 #define VM_KEY_MEM 2
 static const struct key_def vm_keys[] = {
-	[VM_KEY_KERNEL] = { "kernel", vm_kernel, "a file name of 1-63 characters" },
-	{ "initrd", vm_initrd, "a file name of 1-63 characters" },
+	[VM_KEY_KERNEL] = { "kernel", vm_kernel, "a file name, 1-63 printable ASCII" },
+	{ "initrd", vm_initrd, "a file name, 1-63 printable ASCII" },
 	[VM_KEY_MEM] = { "mem", vm_mem, "16M-64G, a multiple of 4K" },
 	{ "vcpus", vm_vcpus, "1-64" },
 	{ "weight", vm_weight, "1-65535" },
