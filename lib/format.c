@@ -173,7 +173,7 @@ int volt_vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 			if (!s)
 				s = "(null)";
 			int len = 0;
-			while (s[len] && (sp.precision < 0 || len < sp.precision))
+			while ((sp.precision < 0 || len < sp.precision) && s[len])
 				len++;
 			put_padded(&o, &sp, s, len);
 			break;

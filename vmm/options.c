@@ -32,7 +32,28 @@ static int parse_action(const char *v, size_t len, int *out)
 	return 0;
 }
 
-static int parse_debug(const char *v, size_t len, int *out)
+static int opt_on_idle(struct host_options *o, const char *v, size_t len)
+{
+	return parse_action(v, len, &o->on_idle);
+}
+
+static int opt_on_fault(struct host_options *o, const char *v, size_t len)
+{
+	return parse_action(v, len, &o->on_fault);
+}
+
+static int opt_exit(struct host_options *o, const char *v, size_t len)
+{
+	if (word_is(v, len, "isa-debug-exit"))
+		o->exit_isa_debug = true;
+	else if (word_is(v, len, "acpi"))
+		o->exit_isa_debug = false;
+	else
+		return -1;
+	return 0;
+}
+
+static int opt_debug(struct host_options *o, const char *v, size_t len)
 {
 	static const struct { const char *name; int value; } kinds[] = {
 		{ "none", DEBUG_NONE }, { "pagefault", DEBUG_PAGEFAULT },
@@ -40,17 +61,74 @@ static int parse_debug(const char *v, size_t len, int *out)
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (word_is(v, len, kinds[i].name)) {
-			*out = kinds[i].value;
+			o->debug_fault = kinds[i].value;
 			return 0;
 		}
 	}
 	return -1;
 }
 
+static int opt_acpidump(struct host_options *o, const char *v, size_t len)
+{
+	o->acpidump = true;
+	return 0;
+}
+
+/* A module string (GRUB) or a file name (UEFI): printable ASCII. */
+static int opt_config(struct host_options *o, const char *v, size_t len)
+{
+	if (len == 0 || len >= sizeof(o->config_name))
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if (v[i] <= ' ' || v[i] > '~')
+			return -1;
+	memcpy(o->config_name, v, len);
+	o->config_name[len] = 0;
+	return 0;
+}
+
+/* An option: its OPT_* bit, whether it is a flag (a word without a
+ * value), how to apply it, and the start of the message for a bad value. */
+struct option_def {
+	const char *key;
+	uint32_t bit;
+	bool flag;
+	int (*parse)(struct host_options *o, const char *v, size_t len);
+	const char *bad_value;
+};
+
+static const struct option_def options[] = {
+	{ "on_idle", OPT_ON_IDLE, false, opt_on_idle,
+	  "on_idle wants poweroff or halt, not" },
+	{ "on_fault", OPT_ON_FAULT, false, opt_on_fault,
+	  "on_fault wants poweroff or halt, not" },
+	{ "exit", OPT_EXIT, false, opt_exit,
+	  "exit wants isa-debug-exit or acpi, not" },
+	{ "debug", OPT_DEBUG, false, opt_debug,
+	  "debug wants pagefault, gpfault, divide or none, not" },
+	{ "acpidump", OPT_ACPIDUMP, true, opt_acpidump,
+	  "acpidump takes no value:" },
+	{ "config", OPT_CONFIG, false, opt_config,
+	  "config wants a file name of 1-63 printable characters, not" },
+};
+
+/* Longest part of a bad word quoted back in a message. */
+#define OPTIONS_QUOTE_MAX 48
+
+/*
+ * Describe a bad word. `w` need not be NUL-terminated (a word inside the
+ * command line), so it is copied into a terminated buffer first rather
+ * than trusting a printf precision to stop reading at `len`.
+ */
 static int bad(char *err, size_t errlen, const char *what, const char *w,
 	       size_t len)
 {
-	volt_snprintf(err, errlen, "%s '%.*s'", what, (int)len, w);
+	char quoted[OPTIONS_QUOTE_MAX + 1];
+	if (len > OPTIONS_QUOTE_MAX)
+		len = OPTIONS_QUOTE_MAX;
+	memcpy(quoted, w, len);
+	quoted[len] = 0;
+	volt_snprintf(err, errlen, "%s '%s'", what, quoted);
 	return -1;
 }
 
@@ -59,42 +137,22 @@ int options_apply_word(struct host_options *o, const char *w, size_t len,
 {
 	const char *eq = memchr(w, '=', len);
 	size_t klen = eq ? (size_t)(eq - w) : len;
-	const char *v = eq ? eq + 1 : 0;
+	const char *v = eq ? eq + 1 : w + len;
 	size_t vlen = eq ? len - klen - 1 : 0;
+	const struct option_def *d = 0;
 
-	if (word_is(w, klen, "acpidump")) {
-		if (eq)
-			return bad(err, errlen, "acpidump takes no value:", w, len);
-		o->acpidump = true;
-		o->set |= OPT_ACPIDUMP;
-	} else if (!eq) {
-		return bad(err, errlen, "unknown option", w, len);
-	} else if (word_is(w, klen, "on_idle")) {
-		if (parse_action(v, vlen, &o->on_idle))
-			return bad(err, errlen, "on_idle wants poweroff or halt, not", v, vlen);
-		o->set |= OPT_ON_IDLE;
-	} else if (word_is(w, klen, "on_fault")) {
-		if (parse_action(v, vlen, &o->on_fault))
-			return bad(err, errlen, "on_fault wants poweroff or halt, not", v, vlen);
-		o->set |= OPT_ON_FAULT;
-	} else if (word_is(w, klen, "exit")) {
-		if (!word_is(v, vlen, "isa-debug-exit") && !word_is(v, vlen, "acpi"))
-			return bad(err, errlen, "exit wants isa-debug-exit or acpi, not", v, vlen);
-		o->exit_isa_debug = word_is(v, vlen, "isa-debug-exit");
-		o->set |= OPT_EXIT;
-	} else if (word_is(w, klen, "debug")) {
-		if (parse_debug(v, vlen, &o->debug_fault))
-			return bad(err, errlen, "debug wants pagefault, gpfault, divide or none, not", v, vlen);
-		o->set |= OPT_DEBUG;
-	} else if (word_is(w, klen, "config")) {
-		if (vlen == 0 || vlen >= sizeof(o->config_name))
-			return bad(err, errlen, "config name empty or too long:", v, vlen);
-		memcpy(o->config_name, v, vlen);
-		o->config_name[vlen] = 0;
-		o->set |= OPT_CONFIG;
-	} else {
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (word_is(w, klen, options[i].key))
+			d = &options[i];
+	if (!d)
 		return bad(err, errlen, "unknown option", w, klen);
-	}
+	if (d->flag && eq)
+		return bad(err, errlen, d->bad_value, w, len);
+	if (!d->flag && !eq)
+		return bad(err, errlen, "missing '=value' after", w, klen);
+	if (d->parse(o, v, vlen))
+		return bad(err, errlen, d->bad_value, v, vlen);
+	o->set |= d->bit;
 	return 0;
 }
 

@@ -3,12 +3,16 @@
  * boot command line (GRUB's `multiboot2 volt.elf <words>`, UEFI load
  * options) and from the config's `host` line, with the same keys:
  *
- *   on_idle=poweroff|halt   when no VM is left running (default poweroff)
- *   on_fault=poweroff|halt  after an exception report or panic (default halt)
- *   exit=isa-debug-exit     power off through QEMU's port 0xf4 with a status
- *   debug=pagefault|gpfault|divide   deliberately fault (tests the report)
- *   acpidump                print the ACPI tables as hex (test fixtures)
- *   config=<name>           the config module/file (default volt.cfg)
+ *   on_idle=poweroff|halt     when no VM is left running (default poweroff)
+ *   on_fault=poweroff|halt    after an exception report or panic
+ *                             (default halt)
+ *   exit=isa-debug-exit|acpi  power off through QEMU's port 0xf4 with a
+ *                             status, or through ACPI S5 (default acpi)
+ *   debug=pagefault|gpfault|divide|none  deliberately fault (tests the
+ *                             exception report; default none)
+ *   acpidump                  print the ACPI tables as hex (test fixtures)
+ *   config=<name>             the config module/file, 1-63 printable
+ *                             characters, no spaces (default volt.cfg)
  *
  * The command line wins over the config's host line. Pure C, host-tested.
  */

@@ -187,6 +187,9 @@ static void test_mem_sizes(void **state)
 		"0", "0M", "", "M", "16MB", "16 M", "16T", "-16M", "+16M",
 		"1.5G", "0x1000000", "16M ", "18446744073709551616",
 		"18446744073709551615G", "99999999999999999999999",
+		"17179869185G",  /* (2^34 + 1) << 30 wraps to 1G */
+		"17592186044432M", /* (2^44 + 16) << 20 wraps to 16M */
+		"18446744073726328832", /* 2^64 + 16M wraps to 16M */
 	};
 	char line[128];
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -257,6 +260,7 @@ static void test_number_limits(void **state)
 		{ "sched credit ratelimit=100001us", 1 },
 		{ "sched credit ratelimit=1s", 1 },
 		{ "sched credit ratelimit=0s", 0 },
+		{ "sched credit ratelimit=18446744073709553", 1 }, /* x1000 wraps to 1384 */
 		{ "sched credit mode=turbo", 1 },
 		{ "sched fifo", 1 },
 		{ "sched", 1 },
@@ -364,6 +368,9 @@ static void test_quoted_cmdline(void **state)
 	assert_string_equal(cfg.vms[0].cmdline, "x y z\\n");
 	assert_int_equal(parse("vm a kernel=k mem=16M cmdline=\"a\\tb\\\\\""), 0);
 	assert_string_equal(cfg.vms[0].cmdline, "a\\tb\\");
+	/* Outside quotes a backslash is an ordinary character. */
+	assert_int_equal(parse("vm a kernel=k mem=16M cmdline=a\\\\b"), 0);
+	assert_string_equal(cfg.vms[0].cmdline, "a\\\\b");
 	assert_int_equal(parse("vm a kernel=k mem=16M cmdline=\"\""), 0);
 	assert_string_equal(cfg.vms[0].cmdline, "");
 	assert_int_equal(parse("vm a kernel=k mem=16M cmdline=plain"), 0);

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -87,6 +88,18 @@ static void test_truncation(void **state)
 	assert_int_equal(buf[0], 'a');    /* size 0: nothing written */
 }
 
+/* %.*s must not read past the precision: the string need not end there
+ * (found by fuzzing the option parser). */
+static void test_precision_stops_reading(void **state)
+{
+	char *unterminated = malloc(3);
+	memcpy(unterminated, "abc", 3);
+	char got[8];
+	format_unchecked(got, sizeof(got), "%.*s", 3, unterminated);
+	assert_string_equal(got, "abc");
+	free(unterminated);
+}
+
 static void test_odd_formats(void **state)
 {
 	char got[32];
@@ -104,6 +117,7 @@ int main(void)
 		cmocka_unit_test(test_pointer),
 		cmocka_unit_test(test_null_string),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_precision_stops_reading),
 		cmocka_unit_test(test_odd_formats),
 	};
 	return cmocka_run_group_tests_name("format", tests, NULL, NULL);
