@@ -1,39 +1,43 @@
 /*
- * CPUID exits: the guest sees the host's CPUID with what Volt does not
- * virtualize hidden (SDM vol. 2A, CPUID). Leaf 0x40000000 is the
- * hypervisor leaf: it names Volt.
+ * CPUID exits: run CPUID on the host, then let the filter (cpuid_filter.c,
+ * pure and host-tested) hide what Volt does not virtualize and add the
+ * hypervisor leaves ("VoltVoltVolt").
  */
 #include "arch/x86/cpu.h"
+#include "vmm/cpuid_filter.h"
 #include "vmm/exit_handlers.h"
 
-#define CPUID_1_ECX_MONITOR (1u << 3)
-#define CPUID_1_ECX_VMX (1u << 5)
-#define CPUID_1_ECX_SMX (1u << 6)
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
-#define CPUID_HV_LEAF 0x40000000u
-#define CPUID_HV_LAST 0x40000001u
-#define VOLT_SIGNATURE 0x746c6f56u /* "Volt", little-endian */
+#define CPUID_MAX_EXT_LEAF 0x80000000u
+
+/* The policy for this vCPU: one vCPU per VM for now, no vLAPIC, MWAIT,
+ * XSAVE switching, RDTSCP or INVPCID yet. */
+static void vcpu_cpuid_policy(const struct vcpu *v, struct cpuid_policy *p)
+{
+	static uint32_t host_max_basic, host_max_ext;
+	if (!host_max_basic) {
+		struct cpuid_regs r;
+		cpuid(0, 0, &r);
+		host_max_basic = r.eax;
+		cpuid(CPUID_MAX_EXT_LEAF, 0, &r);
+		host_max_ext = r.eax;
+	}
+	*p = (struct cpuid_policy){
+		.vcpu_id = v->id,
+		.vcpu_count = 1,
+		.host_max_basic = host_max_basic,
+		.host_max_ext = host_max_ext,
+	};
+}
 
 enum vm_exit_action exit_cpuid(struct vcpu *v, const struct vm_exit *e)
 {
-	struct cpuid_regs r = { 0, 0, 0, 0 };
-	uint32_t leaf = e->u.cpuid.leaf;
+	struct cpuid_policy policy;
+	struct cpuid_regs h;
+	cpuid(e->u.cpuid.leaf, e->u.cpuid.subleaf, &h);
+	struct cpuid_result r = { h.eax, h.ebx, h.ecx, h.edx };
 
-	if (leaf == CPUID_HV_LEAF) {
-		r.eax = CPUID_HV_LAST;
-		r.ebx = r.ecx = r.edx = VOLT_SIGNATURE;
-	} else if (leaf > CPUID_HV_LEAF && leaf <= CPUID_HV_LAST) {
-		/* reserved for Volt's own features: none yet */
-	} else {
-		cpuid(leaf, e->u.cpuid.subleaf, &r);
-		if (leaf == 1) {
-			/* No nested VMX; no MONITOR/MWAIT until the PM issue
-			 * decides how guests idle; "running on a hypervisor". */
-			r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX |
-				   CPUID_1_ECX_MONITOR);
-			r.ecx |= CPUID_1_ECX_HYPERVISOR;
-		}
-	}
+	vcpu_cpuid_policy(v, &policy);
+	cpuid_filter(e->u.cpuid.leaf, e->u.cpuid.subleaf, &r, &policy);
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;

@@ -21,6 +21,12 @@ enum vm_exit_action exit_interrupt_window(struct vcpu *v,
 	return VM_RESUME; /* the pending interrupt goes in before entry */
 }
 
+enum vm_exit_action exit_nmi(struct vcpu *v, const struct vm_exit *e)
+{
+	/* A host NMI arrived while the guest ran: nothing uses NMIs yet. */
+	return VM_RESUME;
+}
+
 enum vm_exit_action exit_external_interrupt(struct vcpu *v,
 					    const struct vm_exit *e)
 {
@@ -43,14 +49,16 @@ enum vm_exit_action exit_fatal(struct vcpu *v, const struct vm_exit *e)
 			  (unsigned long)e->rip);
 		return VM_KILL;
 	case VM_EXIT_ENTRY_FAILED:
-		vm_printk(v->vm, "VM entry failed (exit reason %#x, "
+		vm_printk(v->vm, "VM entry failed: %s (exit reason %#x, "
 			  "VM-instruction error %u); stopping\n",
-			  e->raw_reason, e->u.entry_failed.error);
+			  e->reason_name ? e->reason_name : "?", e->raw_reason,
+			  e->u.entry_failed.error);
 		break;
 	default:
-		vm_printk(v->vm, "unexpected exit '%s' (raw reason %u, "
+		vm_printk(v->vm, "unexpected exit '%s' (%s, raw reason %u, "
 			  "qualification %#lx) at RIP %#lx; stopping\n",
 			  vm_exit_kind_name(e->kind),
+			  e->reason_name ? e->reason_name : "?",
 			  e->raw_reason & 0xffff,
 			  (unsigned long)e->qualification,
 			  (unsigned long)e->rip);

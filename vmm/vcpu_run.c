@@ -17,6 +17,7 @@ static const exit_handler_fn exit_table[VM_EXIT_KINDS] = {
 	[VM_EXIT_HLT] = exit_hlt,
 	[VM_EXIT_EXTERNAL_INTERRUPT] = exit_external_interrupt,
 	[VM_EXIT_INTERRUPT_WINDOW] = exit_interrupt_window,
+	[VM_EXIT_NMI] = exit_nmi,
 	[VM_EXIT_MSR_READ] = exit_msr_read,
 	[VM_EXIT_MSR_WRITE] = exit_msr_write,
 	/* These stop the VM with a report. */
@@ -35,6 +36,11 @@ static const char *const exit_names[VM_EXIT_KINDS] = {
 	[VM_EXIT_EXTERNAL_INTERRUPT] = "external-interrupt",
 	[VM_EXIT_INTERRUPT_WINDOW] = "interrupt-window",
 	[VM_EXIT_ENTRY_FAILED] = "entry-failed", [VM_EXIT_VENDOR] = "vendor",
+	[VM_EXIT_PAUSE] = "pause", [VM_EXIT_MWAIT] = "mwait",
+	[VM_EXIT_MONITOR] = "monitor", [VM_EXIT_CR_ACCESS] = "cr-access",
+	[VM_EXIT_INIT] = "init", [VM_EXIT_SIPI] = "sipi",
+	[VM_EXIT_PREEMPTION_TIMER] = "preemption-timer", [VM_EXIT_NMI] = "nmi",
+	[VM_EXIT_EXCEPTION] = "exception",
 };
 
 const char *vm_exit_kind_name(enum vm_exit_kind kind)
@@ -87,7 +93,9 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 		deliver_events(v);
 		virt_vcpu_run(v, &e);
 		v->exits++;
-		exit_handler_fn fn = (unsigned)e.kind < VM_EXIT_KINDS
+		/* Kinds without a handler (yet) stop the VM with a report. */
+		exit_handler_fn fn = (unsigned)e.kind < VM_EXIT_KINDS &&
+						     exit_table[e.kind]
 					     ? exit_table[e.kind] : exit_fatal;
 		enum vm_exit_action a = fn(v, &e);
 		switch (a) {

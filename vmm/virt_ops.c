@@ -6,11 +6,9 @@ const struct virt_ops *virt_backend;
 
 const char *virt_ops_install(const struct virt_ops *ops)
 {
-#define VIRT_OP(name, ret, params) \
-	if (!ops->name)            \
-		return #name;
-#include "vmm/virt_ops.def"
-#undef VIRT_OP
+	const char *missing;
+	if (!virt_ops_complete(ops, &missing))
+		return missing;
 	virt_backend = ops;
 	return NULL;
 }

@@ -22,6 +22,33 @@ struct virt_ops {
 
 extern const struct virt_ops *virt_backend;
 
+/*
+ * The boot-time completeness check, expanded from the same list: true
+ * when a backend filled its name and every op of virt_ops.def; otherwise
+ * false, with *missing naming the first hole ("vcpu_run"). A backend with
+ * a hole would crash the first time generic code called through it, far
+ * from the cause; checking at install time names the cause instead.
+ */
+static inline bool virt_ops_complete(const struct virt_ops *ops,
+				     const char **missing)
+{
+	const char *hole = !ops ? "ops" : !ops->name ? "name" : NULL;
+
+	if (hole)
+		goto out;
+#define VIRT_OP(op, ret, params)   \
+	if (!ops->op) {            \
+		hole = #op;        \
+		goto out;          \
+	}
+#include "vmm/virt_ops.def"
+#undef VIRT_OP
+out:
+	if (missing)
+		*missing = hole;
+	return hole == NULL;
+}
+
 /* Install a backend; returns the name of a missing op, or NULL. */
 const char *virt_ops_install(const struct virt_ops *ops);
 

@@ -23,7 +23,26 @@ enum vm_exit_kind {
 	VM_EXIT_INTERRUPT_WINDOW, /* the guest can take an interrupt now */
 	VM_EXIT_ENTRY_FAILED,  /* the hardware refused to enter */
 	VM_EXIT_VENDOR,        /* anything the backend cannot classify */
+	/* Kinds no backend produces yet (issue 3 list); each needs a handler
+	 * in vmm/ before the backend starts translating to it. */
+	VM_EXIT_PAUSE,         /* a spinning guest: a hint to reschedule */
+	VM_EXIT_MWAIT,
+	VM_EXIT_MONITOR,
+	VM_EXIT_CR_ACCESS,     /* MOV to/from CRn, CLTS, LMSW */
+	VM_EXIT_INIT,          /* INIT signal to this vCPU */
+	VM_EXIT_SIPI,          /* start-up IPI while waiting for one */
+	VM_EXIT_PREEMPTION_TIMER, /* the vCPU's time slice is over */
+	VM_EXIT_NMI,           /* a host NMI arrived while the guest ran */
+	VM_EXIT_EXCEPTION,     /* a guest exception Volt asked to see */
 	VM_EXIT_KINDS
+};
+
+/* Control-register accesses (VM_EXIT_CR_ACCESS). */
+enum vm_cr_access {
+	VM_CR_MOV_TO,   /* MOV CRn, reg */
+	VM_CR_MOV_FROM, /* MOV reg, CRn */
+	VM_CR_CLTS,
+	VM_CR_LMSW,
 };
 
 struct vm_exit {
@@ -31,6 +50,7 @@ struct vm_exit {
 	uint8_t insn_len; /* of the exiting instruction, for RESUME_SKIP_INSN */
 	uint64_t rip;
 	/* The vendor's own view, for reports and VM_EXIT_VENDOR. */
+	const char *reason_name; /* e.g. "INVD", from the backend's table */
 	uint32_t raw_reason;
 	uint64_t qualification;
 	union {
@@ -53,6 +73,21 @@ struct vm_exit {
 		struct {
 			uint32_t error; /* the VM-instruction error number */
 		} entry_failed;
+		struct {
+			enum vm_cr_access access;
+			uint8_t cr;           /* 0, 3, 4 or 8 */
+			uint8_t gpr;          /* MOV: register number, 0 = RAX
+						 ... 15 = R15 (4 = RSP) */
+			uint16_t lmsw_source; /* LMSW: the operand */
+		} cr;
+		struct {
+			uint8_t vector; /* the guest starts at vector << 12 */
+		} sipi;
+		struct {
+			uint8_t vector;
+			bool has_error;
+			uint32_t error;
+		} exception;
 	} u;
 };
 

@@ -1,6 +1,7 @@
 /*
  * VM-execution, VM-exit and VM-entry control bits Volt uses (SDM vol. 3C
- * 25.6-25.8), and the basic exit reasons it handles (appendix C).
+ * 25.6-25.8), exit qualifications and interruption information. The exit
+ * reasons are in exit_reasons.def.
  */
 #ifndef VOLT_ARCH_X86_VMX_CONTROLS_H
 #define VOLT_ARCH_X86_VMX_CONTROLS_H
@@ -12,6 +13,7 @@
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
+#define PROC_USE_MSR_BITMAPS (1u << 28)
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
 /* Secondary processor-based */
 #define PROC2_ENABLE_EPT (1u << 1)
@@ -25,24 +27,6 @@
 /* VM-entry controls (25.8.1) */
 #define ENTRY_IA32E_MODE_GUEST (1u << 9)
 #define ENTRY_LOAD_IA32_EFER (1u << 15)
-
-/* Basic exit reasons (appendix C) */
-#define EXIT_REASON_EXCEPTION_NMI 0
-#define EXIT_REASON_EXTERNAL_INTERRUPT 1
-#define EXIT_REASON_TRIPLE_FAULT 2
-#define EXIT_REASON_INTERRUPT_WINDOW 7
-#define EXIT_REASON_CPUID 10
-#define EXIT_REASON_HLT 12
-#define EXIT_REASON_VMCALL 18
-#define EXIT_REASON_IO_INSTRUCTION 30
-#define EXIT_REASON_RDMSR 31
-#define EXIT_REASON_WRMSR 32
-#define EXIT_REASON_INVALID_GUEST_STATE 33
-#define EXIT_REASON_MSR_LOADING 34
-#define EXIT_REASON_EPT_VIOLATION 48
-#define EXIT_REASON_EPT_MISCONFIG 49
-#define EXIT_REASON_ENTRY_FAILURE (1u << 31)
-#define EXIT_REASON_BASIC_MASK 0xffffu /* bits 15:0 */
 
 /* I/O exit qualification (table 28-5) */
 #define IO_QUAL_SIZE_MASK 0x7u   /* size - 1 */
@@ -58,7 +42,9 @@
 /* VM-entry interruption information (25.8.3) */
 #define INTR_INFO_VALID (1u << 31)
 #define INTR_INFO_DELIVER_ERROR_CODE (1u << 11)
+#define INTR_TYPE_MASK (7u << 8)
 #define INTR_TYPE_EXTERNAL_INTERRUPT (0u << 8)
+#define INTR_TYPE_NMI (2u << 8)
 #define INTR_TYPE_HARDWARE_EXCEPTION (3u << 8)
 /* Guest interruptibility state (25.4.2): blocking by STI / MOV SS. */
 #define INTERRUPTIBILITY_BLOCKING_MASK 0x3u

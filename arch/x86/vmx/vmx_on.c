@@ -16,6 +16,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/virt.h"
+#include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "lib/console.h"
 #include "lib/frames.h"
@@ -37,11 +38,12 @@ static int feature_control_allow_vmx(void)
 	return 0;
 }
 
-/* A control register value adjusted to the VMX fixed-bit MSRs (A.7, A.8). */
+/* A control register value adjusted to the VMX fixed-bit MSRs (A.7, A.8;
+ * the rule itself is vmx_cr_apply_fixed, host-tested). */
 static uint64_t vmx_fixed(uint64_t value, uint32_t fixed0_msr,
 			  uint32_t fixed1_msr)
 {
-	return (value | rdmsr(fixed0_msr)) & rdmsr(fixed1_msr);
+	return vmx_cr_apply_fixed(value, rdmsr(fixed0_msr), rdmsr(fixed1_msr));
 }
 
 int virt_cpu_enable(void)

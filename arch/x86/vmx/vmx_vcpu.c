@@ -20,6 +20,9 @@
 #include "arch/x86/virt.h"
 #include "arch/x86/vmx/ept.h"
 #include "arch/x86/vmx/vmcs.h"
+#include "arch/x86/vmx/exit_reasons.h"
+#include "arch/x86/vmx/msr_bitmap.h"
+#include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "lib/console.h"
@@ -41,6 +44,7 @@ struct vmx_vm {
 
 struct vmx_vcpu {
 	uint64_t vmcs;  /* physical address of the VMCS region */
+	uint64_t msr_bitmap; /* physical address of the 4 KiB MSR bitmap */
 	bool launched;  /* VMLAUNCH done: later entries use VMRESUME */
 	uint16_t vpid;
 };
@@ -86,23 +90,16 @@ static inline int vmptrld(uint64_t phys)
 
 /* ---- controls ------------------------------------------------------------ */
 
-/*
- * A control MSR says in its low half which bits must be 1 (allowed-0
- * settings) and in its high half which bits may be 1 (allowed-1). Volt's
- * value: what it needs, plus what must be set; -1 if a needed bit cannot
- * be set.
- */
+/* Volt's value for one control field, from its capability MSR (the pure
+ * rule is vmx_adjust_controls in vmx_caps.c, host-tested). */
 static int adjust_controls(uint32_t msr, uint32_t want, uint32_t *out)
 {
-	uint64_t cap = rdmsr(msr);
-	uint32_t must_be_1 = (uint32_t)cap, may_be_1 = (uint32_t)(cap >> 32);
-	uint32_t value = (want | must_be_1) & may_be_1;
-	if ((value & want) != want) {
+	uint32_t missing;
+	if (vmx_adjust_controls(rdmsr(msr), want, 0, out, &missing)) {
 		printk("vmx: control MSR %#x cannot set bits %#x\n", msr,
-		       want & ~value);
+		       missing);
 		return -1;
 	}
-	*out = value;
 	return 0;
 }
 
@@ -121,7 +118,8 @@ static int setup_controls(struct vmx_vcpu *vx)
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
 				      : MSR_IA32_VMX_PROCBASED_CTLS,
 			    PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING |
-				    PROC_ACTIVATE_SECONDARY, &proc) ||
+				    PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY,
+			    &proc) ||
 	    adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, proc2_want, &proc2) ||
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS
 				      : MSR_IA32_VMX_EXIT_CTLS,
@@ -228,6 +226,24 @@ static void setup_guest_state(const struct vcpu_boot *boot)
 	vmcs_writenat(GUEST_SYSENTER_EIP, 0);
 }
 
+/*
+ * Every MSR access exits except FS.base and GS.base: the VMCS switches
+ * those with the guest state, so the guest may use them directly. Anything
+ * the VMCS does not switch (KERNEL_GS_BASE...) would leak between VMs.
+ */
+static int setup_msr_bitmap(struct vmx_vcpu *vx)
+{
+	vx->msr_bitmap = frame_alloc_locked(1, FRAME_SIZE, 0);
+	if (!vx->msr_bitmap)
+		return -1;
+	uint8_t *page = (uint8_t *)(uintptr_t)vx->msr_bitmap;
+	msr_bitmap_init_all_exit(page);
+	msr_bitmap_pass(page, MSR_FS_BASE, true, true);
+	msr_bitmap_pass(page, MSR_GS_BASE, true, true);
+	vmcs_write64(MSR_BITMAP, vx->msr_bitmap);
+	return 0;
+}
+
 /* ---- the ops ---------------------------------------------------------------- */
 
 static uint64_t ept_alloc_table(void *opaque)
@@ -288,6 +304,8 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
 	if (setup_controls(vx))
 		return -1;
 	vmcs_write64(EPT_POINTER, ((struct vmx_vm *)v->vm->backend)->eptp);
+	if (setup_msr_bitmap(vx))
+		return -1;
 	setup_host_state();
 	setup_guest_state(boot);
 	return 0;
@@ -307,7 +325,7 @@ static void translate_io(struct vm_exit *e, uint64_t q)
 static void translate_exit(struct vcpu *v, struct vm_exit *e)
 {
 	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
-	uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
+	uint16_t basic = vmx_basic_exit_reason(reason);
 	uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
 
 	/* No memset: on the hot path every byte costs; each kind fills what
@@ -316,47 +334,55 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 	e->insn_len = (uint8_t)vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	e->raw_reason = reason;
 	e->qualification = q;
-	if (reason & EXIT_REASON_ENTRY_FAILURE) {
+	e->reason_name = vmx_exit_reason_name(vmx_basic_exit_reason(reason));
+	if (vmx_exit_is_failed_entry(reason)) {
 		e->kind = VM_EXIT_ENTRY_FAILED;
 		e->u.entry_failed.error = 0; /* guest-state or MSR-load check */
 		return;
 	}
 	switch (basic) {
-	case EXIT_REASON_CPUID:
+	case VMX_EXIT_REASON_CPUID:
 		e->kind = VM_EXIT_CPUID;
 		e->u.cpuid.leaf = (uint32_t)v->regs.rax;
 		e->u.cpuid.subleaf = (uint32_t)v->regs.rcx;
 		break;
-	case EXIT_REASON_IO_INSTRUCTION:
+	case VMX_EXIT_REASON_IO_INSTRUCTION:
 		translate_io(e, q);
 		break;
-	case EXIT_REASON_RDMSR:
-	case EXIT_REASON_WRMSR:
-		e->kind = basic == EXIT_REASON_RDMSR ? VM_EXIT_MSR_READ
+	case VMX_EXIT_REASON_RDMSR:
+	case VMX_EXIT_REASON_WRMSR:
+		e->kind = basic == VMX_EXIT_REASON_RDMSR ? VM_EXIT_MSR_READ
 						     : VM_EXIT_MSR_WRITE;
 		e->u.msr.index = (uint32_t)v->regs.rcx;
 		break;
-	case EXIT_REASON_HLT:
+	case VMX_EXIT_REASON_HLT:
 		e->kind = VM_EXIT_HLT;
 		break;
-	case EXIT_REASON_VMCALL:
+	case VMX_EXIT_REASON_VMCALL:
 		e->kind = VM_EXIT_HYPERCALL;
 		break;
-	case EXIT_REASON_EPT_VIOLATION:
-	case EXIT_REASON_EPT_MISCONFIG:
+	case VMX_EXIT_REASON_EPT_VIOLATION:
+	case VMX_EXIT_REASON_EPT_MISCONFIG:
 		e->kind = VM_EXIT_MEMORY_FAULT;
 		e->u.memory.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 		e->u.memory.read = q & EPT_QUAL_READ;
 		e->u.memory.write = q & EPT_QUAL_WRITE;
 		e->u.memory.fetch = q & EPT_QUAL_FETCH;
 		break;
-	case EXIT_REASON_TRIPLE_FAULT:
+	case VMX_EXIT_REASON_TRIPLE_FAULT:
 		e->kind = VM_EXIT_TRIPLE_FAULT;
 		break;
-	case EXIT_REASON_EXTERNAL_INTERRUPT:
+	case VMX_EXIT_REASON_EXTERNAL_INTERRUPT:
 		e->kind = VM_EXIT_EXTERNAL_INTERRUPT;
 		break;
-	case EXIT_REASON_INTERRUPT_WINDOW:
+	case VMX_EXIT_REASON_EXCEPTION_NMI:
+		/* With NMI exiting on, a host NMI lands here; guest exceptions
+		 * only when the exception bitmap asks (it asks for none). */
+		e->kind = (vmcs_read32(VM_EXIT_INTR_INFO) & INTR_TYPE_MASK) ==
+					  INTR_TYPE_NMI
+				  ? VM_EXIT_NMI : VM_EXIT_VENDOR;
+		break;
+	case VMX_EXIT_REASON_INTERRUPT_WINDOW:
 		e->kind = VM_EXIT_INTERRUPT_WINDOW;
 		break;
 	default:
@@ -375,6 +401,9 @@ static int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 		e->rip = vmcs_readnat(GUEST_RIP);
 		e->u.entry_failed.error = err == VMX_FAIL_VALID
 				? vmcs_read32(VM_INSTRUCTION_ERROR) : 0;
+		e->reason_name = err == VMX_FAIL_VALID
+			? vmx_insn_error_name(e->u.entry_failed.error)
+			: "VMfailInvalid (no current VMCS)";
 		return 0;
 	}
 	vx->launched = true;
