@@ -8,6 +8,7 @@
 #include "lib/console.h"
 #include "lib/frames.h"
 #include "lib/string.h"
+#include "vmm/dev/exit_port.h"
 #include "vmm/exit_handlers.h"
 #include "vmm/loader/flat.h"
 #include "vmm/virt_ops.h"
@@ -74,6 +75,10 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 	}
 	if (load_image(vm, kernel, &boot))
 		return -1;
+	if (vm->cfg->exit_port && exit_port_attach(vm)) {
+		vm_printk(vm, "cannot attach the exit port\n");
+		return -1;
+	}
 	vm->vcpu.vm = vm;
 	if (virt_vcpu_init(&vm->vcpu, &boot)) {
 		vm_printk(vm, "cannot set up its vCPU\n");

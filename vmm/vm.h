@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "vmm/config.h"
+#include "vmm/io_bus.h"
 
 /* The guest's general registers (RSP and RIP live in backend state). The
  * backend's entry code saves and loads exactly this layout. */
@@ -51,7 +52,7 @@ struct vm {
 	void *backend;      /* the backend's per-VM state (EPT root...) */
 	enum vm_state state;
 	int exit_status;
-	uint64_t unclaimed_io_writes;
+	struct io_bus io;   /* this VM's port-I/O devices */
 	struct vcpu vcpu;   /* one vCPU for now */
 };
 
