@@ -9,35 +9,33 @@
 
 #define CPUID_MAX_EXT_LEAF 0x80000000u
 
-/* The policy for this vCPU: one vCPU per VM for now, no vLAPIC, MWAIT,
- * XSAVE switching, RDTSCP or INVPCID yet. */
+/* The policy for a vCPU: one vCPU per VM for now, no vLAPIC, MWAIT,
+ * XSAVE switching, RDTSCP or INVPCID yet. Built once per vCPU. */
 static void vcpu_cpuid_policy(const struct vcpu *v, struct cpuid_policy *p)
 {
-	static uint32_t host_max_basic, host_max_ext;
-	if (!host_max_basic) {
-		struct cpuid_regs r;
-		cpuid(0, 0, &r);
-		host_max_basic = r.eax;
-		cpuid(CPUID_MAX_EXT_LEAF, 0, &r);
-		host_max_ext = r.eax;
-	}
+	struct cpuid_regs r;
+	cpuid(0, 0, &r);
+	uint32_t host_max_basic = r.eax;
+	cpuid(CPUID_MAX_EXT_LEAF, 0, &r);
 	*p = (struct cpuid_policy){
 		.vcpu_id = v->id,
 		.vcpu_count = 1,
 		.host_max_basic = host_max_basic,
-		.host_max_ext = host_max_ext,
+		.host_max_ext = r.eax,
 	};
 }
 
 enum vm_exit_action exit_cpuid(struct vcpu *v, const struct vm_exit *e)
 {
-	struct cpuid_policy policy;
 	struct cpuid_regs h;
 	cpuid(e->u.cpuid.leaf, e->u.cpuid.subleaf, &h);
 	struct cpuid_result r = { h.eax, h.ebx, h.ecx, h.edx };
 
-	vcpu_cpuid_policy(v, &policy);
-	cpuid_filter(e->u.cpuid.leaf, e->u.cpuid.subleaf, &r, &policy);
+	if (!v->cpuid_policy_ready) {
+		vcpu_cpuid_policy(v, &v->cpuid_policy);
+		v->cpuid_policy_ready = true;
+	}
+	cpuid_filter(e->u.cpuid.leaf, e->u.cpuid.subleaf, &r, &v->cpuid_policy);
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "vmm/config.h"
+#include "vmm/cpuid_filter.h"
 #include "vmm/io_bus.h"
 
 /* The guest's general registers (RSP and RIP live in backend state). The
@@ -36,6 +37,8 @@ struct vcpu {
 	uint8_t timer_vector;
 	bool irq_pending;        /* fired, not yet delivered */
 	uint8_t irq_vector;
+	struct cpuid_policy cpuid_policy; /* what CPUID shows this vCPU */
+	bool cpuid_policy_ready;
 };
 
 /* Where a vCPU starts: real mode at CS:IP = 0:entry. */

@@ -334,7 +334,6 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 	e->insn_len = (uint8_t)vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	e->raw_reason = reason;
 	e->qualification = q;
-	e->reason_name = vmx_exit_reason_name(vmx_basic_exit_reason(reason));
 	if (vmx_exit_is_failed_entry(reason)) {
 		e->kind = VM_EXIT_ENTRY_FAILED;
 		e->u.entry_failed.error = 0; /* guest-state or MSR-load check */
@@ -389,6 +388,10 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 		e->kind = VM_EXIT_VENDOR;
 		break;
 	}
+	/* Named only where a report will print it: this is the hot path. */
+	if (e->kind == VM_EXIT_VENDOR || e->kind == VM_EXIT_ENTRY_FAILED ||
+	    e->kind == VM_EXIT_TRIPLE_FAULT || e->kind == VM_EXIT_MEMORY_FAULT)
+		e->reason_name = vmx_exit_reason_name(basic);
 }
 
 static int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
