@@ -2,10 +2,7 @@
 ; status 7; without it the write goes nowhere and the guest exits with 0.
 %include "guest.inc"
 
-LOAD equ 0x8000
-bits 16
-org LOAD
-	FLAT_HEADER LOAD, start
+FLAT_GUEST
 
 start:
 	cli

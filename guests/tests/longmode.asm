@@ -4,21 +4,14 @@
 ; 64-bit code segment. Then CPUID and hypercalls from 64-bit mode.
 %include "guest.inc"
 
-LOAD equ 0x8000
 PML4 equ 0x1000
 PDPT equ 0x2000
 PD   equ 0x3000
 MSR_EFER equ 0xc0000080
-bits 16
-org LOAD
-	FLAT_HEADER LOAD, start
+FLAT_GUEST
 
 start:
-	cli
-	xor ax, ax
-	mov ds, ax
-	mov ss, ax
-	mov sp, 0x7000
+	REAL_MODE_SETUP
 	PRINT hello, hello_len
 
 	mov dword [PML4], PDPT | 3      ; present, writable

@@ -3,18 +3,11 @@
 ; real-mode interrupt vector table), as on a processor without that MSR.
 %include "guest.inc"
 
-LOAD equ 0x8000
 VECTOR_GP equ 13
-bits 16
-org LOAD
-	FLAT_HEADER LOAD, start
+FLAT_GUEST
 
 start:
-	cli
-	xor ax, ax
-	mov ds, ax
-	mov ss, ax
-	mov sp, 0x7000
+	REAL_MODE_SETUP
 	mov word [VECTOR_GP * 4], gp_handler     ; IVT entry 13: offset
 	mov word [VECTOR_GP * 4 + 2], 0          ; segment
 	PRINT hello, hello_len

@@ -3,17 +3,10 @@
 ; reads an unclaimed I/O port, and exits with status 0.
 %include "guest.inc"
 
-LOAD equ 0x8000
-bits 16
-org LOAD
-	FLAT_HEADER LOAD, start
+FLAT_GUEST
 
 start:
-	cli
-	xor ax, ax
-	mov ds, ax
-	mov ss, ax
-	mov sp, 0x7000
+	REAL_MODE_SETUP
 	PRINT hello, hello_len
 
 	; 1: the hypervisor leaf carries Volt's signature.

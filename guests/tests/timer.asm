@@ -4,11 +4,8 @@
 ; waits until it enables them (the interrupt-window exit).
 %include "guest.inc"
 
-LOAD equ 0x8000
 VECTOR equ 0x40
-bits 16
-org LOAD
-	FLAT_HEADER LOAD, start
+FLAT_GUEST
 
 %macro ARM_TIMER 1
 	mov eax, HC_TIMER
@@ -18,11 +15,7 @@ org LOAD
 %endmacro
 
 start:
-	cli
-	xor ax, ax
-	mov ds, ax
-	mov ss, ax
-	mov sp, 0x7000
+	REAL_MODE_SETUP
 	mov word [VECTOR * 4], irq_handler
 	mov word [VECTOR * 4 + 2], 0
 	PRINT hello, hello_len

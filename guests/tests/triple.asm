@@ -3,10 +3,7 @@
 ; down: Volt must report the triple fault and stop only this VM.
 %include "guest.inc"
 
-LOAD equ 0x8000
-bits 16
-org LOAD
-	FLAT_HEADER LOAD, start
+FLAT_GUEST
 
 start:
 	cli

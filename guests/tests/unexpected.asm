@@ -2,10 +2,7 @@
 ; Volt does not emulate: Volt must dump the VMCS and stop only this VM.
 %include "guest.inc"
 
-LOAD equ 0x8000
-bits 16
-org LOAD
-	FLAT_HEADER LOAD, start
+FLAT_GUEST
 
 start:
 	cli

@@ -4,11 +4,8 @@
 ; one instruction, so the numbers are exact path lengths, host included.
 %include "guest.inc"
 
-LOAD equ 0x8000
 ITER equ 1000
-bits 16
-org LOAD
-	FLAT_HEADER LOAD, start
+FLAT_GUEST
 
 ; MEASURE name: time the body that follows up to END_MEASURE.
 %macro MEASURE 1
@@ -36,11 +33,7 @@ org LOAD
 %endmacro
 
 start:
-	cli
-	xor ax, ax
-	mov ds, ax
-	mov ss, ax
-	mov sp, 0x7000
+	REAL_MODE_SETUP
 	PRINT hello, hello_len
 
 	MEASURE n_loop          ; the loop alone: subtract it from the rest

@@ -3,17 +3,10 @@
 ; there, so Volt must stop this VM (and only this VM) with a report.
 %include "guest.inc"
 
-LOAD equ 0x8000
-bits 16
-org LOAD
-	FLAT_HEADER LOAD, start
+FLAT_GUEST
 
 start:
-	cli
-	xor ax, ax
-	mov ds, ax
-	mov ss, ax
-	mov sp, 0x7000
+	REAL_MODE_SETUP
 	PRINT hello, hello_len
 	lgdt [gdt_desc]
 	mov eax, cr0
