@@ -21,6 +21,12 @@ enum vm_exit_action exit_interrupt_window(struct vcpu *v,
 	return VM_RESUME; /* the pending interrupt goes in before entry */
 }
 
+enum vm_exit_action exit_preemption_timer(struct vcpu *v,
+					  const struct vm_exit *e)
+{
+	return VM_RESUME; /* due events are delivered before the next entry */
+}
+
 enum vm_exit_action exit_nmi(struct vcpu *v, const struct vm_exit *e)
 {
 	/* A host NMI arrived while the guest ran: nothing uses NMIs yet. */

@@ -1,7 +1,8 @@
 ; timer: interrupts injected by Volt. The guest arms Volt's one-shot
 ; timer (HC_TIMER), halts, and must be woken by the interrupt; then it
 ; arms the timer with interrupts disabled and checks that the interrupt
-; waits until it enables them (the interrupt-window exit).
+; waits until it enables them (the interrupt-window exit); last, it spins
+; without any exit until the interrupt arrives (the preemption timer).
 %include "guest.inc"
 
 VECTOR equ 0x40
@@ -48,6 +49,18 @@ start:
 	cli
 	cmp byte [irqs], 1
 	RESULT_ZF 3
+
+	; 4: a guest that never exits still gets its interrupt (Volt's
+	; VMX-preemption timer brings the vCPU back at the deadline).
+	mov byte [irqs], 0
+	ARM_TIMER 1000
+	sti
+.wait:
+	cmp byte [irqs], 0
+	je .wait
+	cli
+	cmp byte [irqs], 1
+	RESULT_ZF 4
 
 	EXIT 0
 

@@ -9,6 +9,7 @@
 /* Pin-based (25.6.1) */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING (1u << 3)
+#define PIN_ACTIVATE_PREEMPTION_TIMER (1u << 6)
 /* Primary processor-based (25.6.2) */
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_HLT_EXITING (1u << 7)

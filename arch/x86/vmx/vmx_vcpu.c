@@ -46,6 +46,8 @@ struct vmx_vcpu {
 	uint64_t vmcs;  /* physical address of the VMCS region */
 	uint64_t msr_bitmap; /* physical address of the 4 KiB MSR bitmap */
 	bool launched;  /* VMLAUNCH done: later entries use VMRESUME */
+	bool preemption_timer; /* the VMX-preemption timer is active */
+	bool timer_at_max;     /* its VMCS value is the maximum (no deadline) */
 	uint16_t vpid;
 };
 
@@ -92,15 +94,21 @@ static inline int vmptrld(uint64_t phys)
 
 /* Volt's value for one control field, from its capability MSR (the pure
  * rule is vmx_adjust_controls in vmx_caps.c, host-tested). */
-static int adjust_controls(uint32_t msr, uint32_t want, uint32_t *out)
+static int adjust_controls_optional(uint32_t msr, uint32_t want,
+				    uint32_t optional, uint32_t *out)
 {
 	uint32_t missing;
-	if (vmx_adjust_controls(rdmsr(msr), want, 0, out, &missing)) {
+	if (vmx_adjust_controls(rdmsr(msr), want, optional, out, &missing)) {
 		printk("vmx: control MSR %#x cannot set bits %#x\n", msr,
 		       missing);
 		return -1;
 	}
 	return 0;
+}
+
+static int adjust_controls(uint32_t msr, uint32_t want, uint32_t *out)
+{
+	return adjust_controls_optional(msr, want, 0, out);
 }
 
 static int setup_controls(struct vmx_vcpu *vx)
@@ -112,9 +120,10 @@ static int setup_controls(struct vmx_vcpu *vx)
 
 	if (vx->vpid && (proc2_cap & PROC2_ENABLE_VPID))
 		proc2_want |= PROC2_ENABLE_VPID;
-	if (adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS
-				      : MSR_IA32_VMX_PINBASED_CTLS,
-			    PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING, &pin) ||
+	if (adjust_controls_optional(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS
+					       : MSR_IA32_VMX_PINBASED_CTLS,
+				     PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING,
+				     PIN_ACTIVATE_PREEMPTION_TIMER, &pin) ||
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
 				      : MSR_IA32_VMX_PROCBASED_CTLS,
 			    PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING |
@@ -131,6 +140,7 @@ static int setup_controls(struct vmx_vcpu *vx)
 		return -1;
 	if (!(proc2 & PROC2_ENABLE_VPID))
 		vx->vpid = 0;
+	vx->preemption_timer = pin & PIN_ACTIVATE_PREEMPTION_TIMER;
 
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, pin);
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
@@ -384,6 +394,9 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 	case VMX_EXIT_REASON_INTERRUPT_WINDOW:
 		e->kind = VM_EXIT_INTERRUPT_WINDOW;
 		break;
+	case VMX_EXIT_REASON_PREEMPTION_TIMER:
+		e->kind = VM_EXIT_PREEMPTION_TIMER;
+		break;
 	default:
 		e->kind = VM_EXIT_VENDOR;
 		break;
@@ -394,9 +407,37 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 		e->reason_name = vmx_exit_reason_name(basic);
 }
 
+/*
+ * The VMX-preemption timer counts down at the TSC rate >> MISC[4:0] while
+ * the guest runs and exits at zero (25.5.1): it brings the vCPU back at its
+ * timer deadline even if the guest never exits on its own. Without a
+ * deadline it is set to its maximum, a harmless periodic exit.
+ */
+static void arm_preemption_timer(const struct vcpu *v, struct vmx_vcpu *vx)
+{
+	static struct vmx_misc_info misc;
+	static bool misc_read;
+	/* Entries reload the value from the VMCS (Volt does not save it on
+	 * exit), so "no deadline" needs writing only once. */
+	if (!v->timer_deadline && vx->timer_at_max)
+		return;
+	vx->timer_at_max = !v->timer_deadline;
+	if (!misc_read) {
+		vmx_decode_misc(rdmsr(MSR_IA32_VMX_MISC), &misc);
+		misc_read = true;
+	}
+	uint64_t now = rdtsc(), ticks = UINT64_MAX;
+	if (v->timer_deadline)
+		ticks = v->timer_deadline > now ? v->timer_deadline - now : 0;
+	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
+		     vmx_preemption_timer_value(&misc, ticks));
+}
+
 static int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
 	struct vmx_vcpu *vx = v->backend;
+	if (vx->preemption_timer)
+		arm_preemption_timer(v, vx);
 	int err = vmx_enter(&v->regs, vx->launched);
 	if (err) {
 		memset(e, 0, sizeof(*e));
