@@ -6,12 +6,13 @@ import os
 import re
 import sys
 
-TESTS = ["loop", "cpuid", "vmcall", "inb", "outb"]
+TESTS = ["loop", "cpuid", "vmcall", "inb", "outb", "rdmsr"]
 LABEL = {
     "cpuid": "CPUID (leaf 0)",
     "vmcall": "VMCALL (no-op hypercall)",
     "inb": "IN from an unclaimed port",
     "outb": "OUT to an unclaimed port",
+    "rdmsr": "RDMSR of an emulated MSR (APIC base)",
 }
 
 

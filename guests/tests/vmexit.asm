@@ -60,6 +60,11 @@ start:
 	out dx, al
 	END_MEASURE
 
+	MEASURE n_rdmsr
+	mov ecx, 0x1b           ; IA32_APIC_BASE: emulated by Volt
+	rdmsr
+	END_MEASURE
+
 	EXIT 0
 
 align 8
@@ -69,5 +74,6 @@ n_cpuid:  db "cpuid", 0
 n_vmcall: db "vmcall", 0
 n_inb:    db "inb", 0
 n_outb:   db "outb", 0
+n_rdmsr:  db "rdmsr", 0
 hello: db "exit microbenchmark: 1000 iterations each"
 hello_len equ $ - hello
