@@ -14,6 +14,7 @@
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
+#define PROC_USE_IO_BITMAPS (1u << 25)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
 /* Secondary processor-based */

@@ -30,4 +30,30 @@ static inline void vmxoff(void)
 	__asm__ volatile("vmxoff" ::: "cc", "memory");
 }
 
+/* INVEPT / INVVPID types (31, "INVEPT", "INVVPID"). */
+#define INVEPT_SINGLE_CONTEXT 1
+#define INVEPT_ALL_CONTEXTS 2
+#define INVVPID_SINGLE_CONTEXT 1
+#define INVVPID_ALL_CONTEXTS 2
+
+/* Drop cached guest-physical translations (EPT). */
+static inline int invept(uint64_t type, uint64_t eptp)
+{
+	struct { uint64_t eptp, reserved; } desc = { eptp, 0 };
+	uint8_t cf, zf;
+	__asm__ volatile("invept %2, %3; setc %0; setz %1"
+			 : "=r"(cf), "=r"(zf) : "m"(desc), "r"(type) : "cc", "memory");
+	return VMX_RESULT(cf, zf);
+}
+
+/* Drop cached linear translations tagged with a VPID. */
+static inline int invvpid(uint64_t type, uint16_t vpid)
+{
+	struct { uint64_t vpid, addr; } desc = { vpid, 0 };
+	uint8_t cf, zf;
+	__asm__ volatile("invvpid %2, %3; setc %0; setz %1"
+			 : "=r"(cf), "=r"(zf) : "m"(desc), "r"(type) : "cc", "memory");
+	return VMX_RESULT(cf, zf);
+}
+
 #endif

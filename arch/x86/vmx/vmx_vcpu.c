@@ -45,6 +45,7 @@ struct vmx_vm {
 struct vmx_vcpu {
 	uint64_t vmcs;  /* physical address of the VMCS region */
 	uint64_t msr_bitmap; /* physical address of the 4 KiB MSR bitmap */
+	uint64_t io_bitmaps; /* two 4 KiB pages: ports 0-0x7fff, 0x8000-0xffff */
 	bool launched;  /* VMLAUNCH done: later entries use VMRESUME */
 	bool preemption_timer; /* the VMX-preemption timer is active */
 	bool timer_at_max;     /* its VMCS value is the maximum (no deadline) */
@@ -126,7 +127,7 @@ static int setup_controls(struct vmx_vcpu *vx)
 				     PIN_ACTIVATE_PREEMPTION_TIMER, &pin) ||
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
 				      : MSR_IA32_VMX_PROCBASED_CTLS,
-			    PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING |
+			    PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
 				    PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY,
 			    &proc) ||
 	    adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, proc2_want, &proc2) ||
@@ -254,6 +255,45 @@ static int setup_msr_bitmap(struct vmx_vcpu *vx)
 	return 0;
 }
 
+/*
+ * Every port exits for now: the devices live in Volt's I/O bus. The
+ * bitmaps (25.6.4) are the mechanism to let a guest own a port later.
+ */
+static int setup_io_bitmaps(struct vmx_vcpu *vx)
+{
+	vx->io_bitmaps = frame_alloc_locked(2, FRAME_SIZE, 0);
+	if (!vx->io_bitmaps)
+		return -1;
+	memset((void *)(uintptr_t)vx->io_bitmaps, 0xff, 2 * FRAME_SIZE);
+	vmcs_write64(IO_BITMAP_A, vx->io_bitmaps);
+	vmcs_write64(IO_BITMAP_B, vx->io_bitmaps + FRAME_SIZE);
+	return 0;
+}
+
+/*
+ * A new VM must not see translations cached for an earlier one that had
+ * the same EPT root or VPID (frames and VPIDs get reused): flush both
+ * before the first entry (28.3.3.3, 28.3.3.4).
+ */
+static void flush_guest_tlbs(struct vcpu *v, struct vmx_vcpu *vx)
+{
+	static struct vmx_ept_vpid_info cap;
+	static bool cap_read;
+	if (!cap_read) {
+		vmx_decode_ept_vpid(rdmsr(MSR_IA32_VMX_EPT_VPID_CAP), &cap);
+		cap_read = true;
+	}
+	uint64_t eptp = ((struct vmx_vm *)v->vm->backend)->eptp;
+	if (cap.invept_single)
+		invept(INVEPT_SINGLE_CONTEXT, eptp);
+	else if (cap.invept_all)
+		invept(INVEPT_ALL_CONTEXTS, 0);
+	if (vx->vpid && cap.invvpid_single)
+		invvpid(INVVPID_SINGLE_CONTEXT, vx->vpid);
+	else if (vx->vpid && cap.invvpid_all)
+		invvpid(INVVPID_ALL_CONTEXTS, 0);
+}
+
 /* ---- the ops ---------------------------------------------------------------- */
 
 static uint64_t ept_alloc_table(void *opaque)
@@ -314,8 +354,9 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
 	if (setup_controls(vx))
 		return -1;
 	vmcs_write64(EPT_POINTER, ((struct vmx_vm *)v->vm->backend)->eptp);
-	if (setup_msr_bitmap(vx))
+	if (setup_msr_bitmap(vx) || setup_io_bitmaps(vx))
 		return -1;
+	flush_guest_tlbs(v, vx);
 	setup_host_state();
 	setup_guest_state(boot);
 	return 0;
