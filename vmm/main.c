@@ -224,9 +224,26 @@ static uint32_t vm_cpu(const struct vm_config *vm, uint32_t *next_ap)
 	return c;
 }
 
+/* Stopped VMs give their RAM back; only small EPT tables stay. */
+#define VM_LEFTOVER_LIMIT_KIB 1024
+
+static void report_memory_returned(uint64_t free_before)
+{
+	uint64_t free_after = frames_free_count(&phys_frames);
+	uint64_t held_kib = free_before > free_after
+				    ? (free_before - free_after) * 4 : 0;
+	if (held_kib <= VM_LEFTOVER_LIMIT_KIB)
+		printk("volt: all guest RAM returned (%lu KiB kept in EPT tables)\n",
+		       (unsigned long)held_kib);
+	else
+		printk("volt: warning: stopped VMs still hold %lu KiB\n",
+		       (unsigned long)held_kib);
+}
+
 static void run_vms(void)
 {
 	uint32_t next_ap = 1, posted = 0;
+	uint64_t free_before = frames_free_count(&phys_frames);
 	for (uint32_t i = 0; i < config->vm_count; i++) {
 		const struct vm_config *vm = &config->vms[i];
 		if (!vm->valid)
@@ -249,6 +266,8 @@ static void run_vms(void)
 	for (uint32_t i = 0; i < posted; i++)
 		while (!__atomic_load_n(&vm_jobs[i].done, __ATOMIC_ACQUIRE))
 			cpu_relax();
+	if (posted)
+		report_memory_returned(free_before);
 }
 
 static void __attribute__((noreturn)) volt_idle(void)

@@ -96,5 +96,7 @@ static inline void virt_vcpu_set_efer(struct vcpu *v, uint64_t efer)
 	virt_backend->vcpu_set_efer(v, efer);
 }
 static inline void virt_vcpu_dump(struct vcpu *v) { virt_backend->vcpu_dump(v); }
+/* The vCPU will never run again: release its backend state. */
+static inline void virt_vcpu_destroy(struct vcpu *v) { virt_backend->vcpu_destroy(v); }
 
 #endif

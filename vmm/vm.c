@@ -87,6 +87,17 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 	return 0;
 }
 
+/* A VM that ended gives its RAM and vCPU state back. Its EPT tables stay
+ * allocated (a few frames; freeing them needs an EPT teardown walk). */
+static void vm_release(struct vm *vm)
+{
+	if (vm->vcpu.backend)
+		virt_vcpu_destroy(&vm->vcpu);
+	if (vm->ram_hpa)
+		frame_free_locked(vm->ram_hpa, vm->ram_bytes / FRAME_SIZE);
+	vm->ram_hpa = 0;
+}
+
 int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 		       const struct boot_info *bi)
 {
@@ -99,6 +110,7 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 	if (vm_create(vm, bi)) {
 		vm->state = VM_FAILED;
 		vm_printk(vm, "not started\n");
+		vm_release(vm);
 		return -1;
 	}
 	vm_printk(vm, "started on cpu %u: %lu MiB, 1 vCPU\n", this_cpu()->index,
@@ -112,5 +124,6 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 	else
 		vm_printk(vm, "stopped by Volt after %lu exits\n",
 			  (unsigned long)vm->vcpu.exits);
+	vm_release(vm);
 	return end == VM_EXITED ? vm->exit_status : -1;
 }

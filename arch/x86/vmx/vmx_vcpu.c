@@ -567,6 +567,25 @@ static void vmx_vcpu_dump(struct vcpu *v)
 	vmcs_dump();
 }
 
+/* VMCLEAR first: a VMCS still active on this CPU may be written back to
+ * its region at any time (25.11.1), so its frame must not be reused. */
+static void vmx_vcpu_destroy(struct vcpu *v)
+{
+	struct vmx_vcpu *vx = v->backend;
+	if (!vx)
+		return;
+	if (vx->vmcs) {
+		vmclear(vx->vmcs);
+		frame_free_locked(vx->vmcs, 1);
+	}
+	if (vx->msr_bitmap)
+		frame_free_locked(vx->msr_bitmap, 1);
+	if (vx->io_bitmaps)
+		frame_free_locked(vx->io_bitmaps, 2);
+	memset(vx, 0, sizeof(*vx));
+	v->backend = NULL;
+}
+
 static const struct virt_ops vmx_ops = {
 	.name = "VT-x",
 	.vm_init = vmx_vm_init,
@@ -579,6 +598,7 @@ static const struct virt_ops vmx_ops = {
 	.vcpu_get_efer = vmx_vcpu_get_efer,
 	.vcpu_set_efer = vmx_vcpu_set_efer,
 	.vcpu_dump = vmx_vcpu_dump,
+	.vcpu_destroy = vmx_vcpu_destroy,
 };
 
 const struct virt_ops *vmx_backend(void)
