@@ -17,6 +17,7 @@ enum vm_exit_action exit_io(struct vcpu *v, const struct vm_exit *e);
 enum vm_exit_action exit_hypercall(struct vcpu *v, const struct vm_exit *e);
 enum vm_exit_action exit_msr_read(struct vcpu *v, const struct vm_exit *e);
 enum vm_exit_action exit_msr_write(struct vcpu *v, const struct vm_exit *e);
+enum vm_exit_action exit_cr_access(struct vcpu *v, const struct vm_exit *e);
 enum vm_exit_action exit_hlt(struct vcpu *v, const struct vm_exit *e);
 enum vm_exit_action exit_preemption_timer(struct vcpu *v, const struct vm_exit *e);
 enum vm_exit_action exit_nmi(struct vcpu *v, const struct vm_exit *e);

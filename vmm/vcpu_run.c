@@ -19,6 +19,7 @@ static const exit_handler_fn exit_table[VM_EXIT_KINDS] = {
 	[VM_EXIT_INTERRUPT_WINDOW] = exit_interrupt_window,
 	[VM_EXIT_NMI] = exit_nmi,
 	[VM_EXIT_PREEMPTION_TIMER] = exit_preemption_timer,
+	[VM_EXIT_CR_ACCESS] = exit_cr_access,
 	[VM_EXIT_MSR_READ] = exit_msr_read,
 	[VM_EXIT_MSR_WRITE] = exit_msr_write,
 	/* These stop the VM with a report. */

@@ -1,6 +1,7 @@
 ; msr: MSR reads and writes. Known MSRs read back what Volt emulates; an
 ; MSR Volt does not know raises #GP in the guest (caught here through the
 ; real-mode interrupt vector table), as on a processor without that MSR.
+; Also: setting CR4.VMXE raises #GP (VMX is hidden from guests).
 %include "guest.inc"
 
 VECTOR_GP equ 13
@@ -44,17 +45,32 @@ start:
 	cmp byte [gp_seen], 1
 	RESULT_ZF 4
 
+	; 5: setting CR4.VMXE raises #GP: VMX is not offered to guests.
+	mov byte [gp_seen], 0
+	mov byte [gp_skip], 3   ; MOV CR4, EAX is 3 bytes
+	mov eax, cr4
+	or eax, 1 << 13
+	mov cr4, eax
+	cmp byte [gp_seen], 1
+	RESULT_ZF 5
+
 	EXIT 0
 
-; #GP: note it and step over the 2-byte RDMSR/WRMSR that faulted.
+; #GP: note it and step over the instruction that faulted (RDMSR/WRMSR:
+; 2 bytes; others set gp_skip).
 gp_handler:
 	push bp
+	push ax
 	mov bp, sp
-	add word [bp + 2], 2    ; the saved IP
+	xor ax, ax
+	mov al, [gp_skip]
+	add word [bp + 4], ax   ; the saved IP
+	pop ax
 	pop bp
 	mov byte [gp_seen], 1
 	iret
 
 gp_seen: db 0
+gp_skip: db 2
 hello: db "MSR reads, writes and #GP"
 hello_len equ $ - hello

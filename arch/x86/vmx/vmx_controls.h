@@ -36,6 +36,13 @@
 #define IO_QUAL_STRING (1u << 4)
 #define IO_QUAL_REP (1u << 5)
 #define IO_QUAL_PORT_SHIFT 16
+/* Control-register access qualification (table 28-3) */
+#define CR_QUAL_NUMBER_MASK 0xfu
+#define CR_QUAL_ACCESS_SHIFT 4 /* 0 MOV to CR, 1 MOV from CR, 2 CLTS, 3 LMSW */
+#define CR_QUAL_ACCESS_MASK 0x3u
+#define CR_QUAL_GPR_SHIFT 8
+#define CR_QUAL_GPR_MASK 0xfu
+#define CR_QUAL_LMSW_SHIFT 16
 /* EPT violation qualification (table 28-7) */
 #define EPT_QUAL_READ (1u << 0)
 #define EPT_QUAL_WRITE (1u << 1)

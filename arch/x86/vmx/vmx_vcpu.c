@@ -435,6 +435,14 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 	case VMX_EXIT_REASON_INTERRUPT_WINDOW:
 		e->kind = VM_EXIT_INTERRUPT_WINDOW;
 		break;
+	case VMX_EXIT_REASON_CR_ACCESS:
+		e->kind = VM_EXIT_CR_ACCESS;
+		e->u.cr.cr = q & CR_QUAL_NUMBER_MASK;
+		e->u.cr.access = (enum vm_cr_access)((q >> CR_QUAL_ACCESS_SHIFT) &
+						     CR_QUAL_ACCESS_MASK);
+		e->u.cr.gpr = (q >> CR_QUAL_GPR_SHIFT) & CR_QUAL_GPR_MASK;
+		e->u.cr.lmsw_source = (uint16_t)(q >> CR_QUAL_LMSW_SHIFT);
+		break;
 	case VMX_EXIT_REASON_PREEMPTION_TIMER:
 		e->kind = VM_EXIT_PREEMPTION_TIMER;
 		break;
