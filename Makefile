@@ -63,7 +63,7 @@ UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/test_%)
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: $$($$*_SRCS) lib/strlcpy.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^ -lcmocka
+	$(HOSTCC) $(UNIT_CFLAGS) -MMD -MP -MF $@.d -o $@ $^ -lcmocka
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
