@@ -71,11 +71,14 @@ static void init_memory(void)
 			 sizeof(err)))
 		panic("memory: %s", err);
 	/* The loaders' maps may not know where Volt and its modules are. */
-	memmap_reserve(&memory_map, boot->image_base,
-		       boot->image_end - boot->image_base, MEM_VOLT);
+	if (memmap_reserve(&memory_map, boot->image_base,
+			   boot->image_end - boot->image_base, MEM_VOLT))
+		panic("memory: too many regions to reserve Volt's image");
 	for (uint32_t i = 0; i < boot->module_count; i++)
-		memmap_reserve(&memory_map, boot->modules[i].base,
-			       boot->modules[i].size, MEM_MODULE);
+		if (memmap_reserve(&memory_map, boot->modules[i].base,
+				   boot->modules[i].size, MEM_MODULE))
+			panic("memory: too many regions to reserve module '%s'",
+			      boot->modules[i].name);
 	for (uint32_t i = 0; i < memory_map.count; i++) {
 		const struct mem_region *r = &memory_map.r[i];
 		printk("  0x%012lx-0x%012lx %s\n", (unsigned long)r->base,

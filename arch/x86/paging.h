@@ -1,7 +1,9 @@
 /*
- * Volt's own page tables: an identity map (virtual == physical) of the
- * first 4 GiB and of all RAM above, with page 0 unmapped, Volt's code
- * read-only and executable, everything else no-execute.
+ * Volt's own page tables (Intel SDM vol. 3A 4.5): an identity map (virtual
+ * == physical) of the first 4 GiB and of all RAM above, 2 MiB pages where
+ * possible, page 0 unmapped, Volt's code read-only and executable,
+ * everything else no-execute (when the CPU has NX), CR0.WP on. All tables
+ * sit below 4 GiB because APs load CR3 while still in 32-bit mode.
  */
 #ifndef VOLT_ARCH_X86_PAGING_H
 #define VOLT_ARCH_X86_PAGING_H
