@@ -224,10 +224,8 @@ uint64_t frame_alloc_zeroed(void)
 {
 	uint64_t phys = frame_alloc_locked(1, FRAME_SIZE, 0);
 
-	if (!phys)
-		panic("frames: out of physical memory (%lu frames free)",
-		      (unsigned long)frames_free_count(&phys_frames));
-	memset((void *)(uintptr_t)phys, 0, FRAME_SIZE);
+	if (phys)
+		memset((void *)(uintptr_t)phys, 0, FRAME_SIZE);
 	return phys;
 }
 #endif

@@ -67,9 +67,8 @@ uint64_t frames_free_count(const struct frame_pool *p);
 extern struct frame_pool phys_frames;
 uint64_t frame_alloc_locked(uint64_t count, uint64_t align, uint64_t below);
 void frame_free_locked(uint64_t base, uint64_t count);
-/* One zeroed 4 KiB frame (above 1 MiB, anywhere in RAM). Panics when
- * memory is exhausted: callers are boot-time structures Volt cannot do
- * without. Relies on the identity map (virtual == physical). */
+/* One zeroed 4 KiB frame, or 0 when memory is exhausted (callers decide
+ * whether that is fatal: a VM that cannot start is not). */
 uint64_t frame_alloc_zeroed(void);
 #endif
 

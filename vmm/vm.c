@@ -108,16 +108,13 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 	vm->cfg = cfg;
 	vm->id = id;
 	if (vm_create(vm, bi)) {
-		vm->state = VM_FAILED;
 		vm_printk(vm, "not started\n");
 		vm_release(vm);
 		return -1;
 	}
 	vm_printk(vm, "started on cpu %u: %lu MiB, 1 vCPU\n", this_cpu()->index,
 		  (unsigned long)(vm->ram_bytes >> 20));
-	vm->state = VM_RUNNING;
 	enum vm_exit_action end = vcpu_run(&vm->vcpu);
-	vm->state = end == VM_EXITED ? VM_STOPPED : VM_FAILED;
 	if (end == VM_EXITED)
 		vm_printk(vm, "exited with status %d after %lu exits\n",
 			  vm->exit_status, (unsigned long)vm->vcpu.exits);

@@ -21,8 +21,6 @@ struct vcpu_regs {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
-enum vm_state { VM_CREATED, VM_RUNNING, VM_STOPPED, VM_FAILED };
-
 struct vm;
 
 struct vcpu {
@@ -53,7 +51,6 @@ struct vm {
 	uint64_t ram_hpa;   /* host-physical base of the guest's RAM */
 	uint64_t ram_bytes; /* mapped at guest-physical 0 */
 	void *backend;      /* the backend's per-VM state (EPT root...) */
-	enum vm_state state;
 	int exit_status;
 	struct io_bus io;   /* this VM's port-I/O devices */
 	struct vcpu vcpu;   /* one vCPU for now */

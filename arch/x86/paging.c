@@ -228,11 +228,3 @@ uint64_t paging_root(void)
 	return kernel_pt.root;
 }
 
-int paging_is_mapped(uint64_t addr)
-{
-	uint64_t pa, flags;
-
-	if (!kernel_pt.root)
-		return 1; /* still on the loader's map, which covers 4 GiB */
-	return pt_lookup(&kernel_pt, addr, &pa, &flags) == PT_OK;
-}

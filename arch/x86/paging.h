@@ -27,7 +27,5 @@ int paging_set_identity(uint64_t va, uint64_t len, int write, int exec);
 /* The PML4's physical address (below 4 GiB: APs load it in 32-bit mode). */
 uint64_t paging_root(void);
 
-/* Whether `addr` is mapped (fault reports use it before dereferencing). */
-int paging_is_mapped(uint64_t addr);
 
 #endif

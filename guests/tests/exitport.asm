@@ -5,9 +5,7 @@
 FLAT_GUEST
 
 start:
-	cli
-	xor ax, ax
-	mov ds, ax
+	REAL_MODE_SETUP
 	PRINT hello, hello_len
 	mov al, 7
 	out 0xf4, al

@@ -6,9 +6,7 @@
 FLAT_GUEST
 
 start:
-	cli
-	xor ax, ax
-	mov ds, ax
+	REAL_MODE_SETUP
 	PRINT hello, hello_len
 	lidt [empty_idt]
 	int 0x20

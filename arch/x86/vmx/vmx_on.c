@@ -57,12 +57,11 @@ int virt_cpu_enable(void)
 		       c->index);
 		return -1;
 	}
-	uint64_t region = frame_alloc_locked(1, FRAME_SIZE, 0);
+	uint64_t region = frame_alloc_zeroed();
 	if (!region) {
 		printk("vmx: cpu %u: no memory for the VMXON region\n", c->index);
 		return -1;
 	}
-	memset((void *)(uintptr_t)region, 0, FRAME_SIZE);
 	memcpy((void *)(uintptr_t)region, &revision, sizeof(revision));
 
 	write_cr0(vmx_fixed(read_cr0(), MSR_IA32_VMX_CR0_FIXED0,

@@ -244,7 +244,7 @@ static void setup_guest_state(const struct vcpu_boot *boot)
  */
 static int setup_msr_bitmap(struct vmx_vcpu *vx)
 {
-	vx->msr_bitmap = frame_alloc_locked(1, FRAME_SIZE, 0);
+	vx->msr_bitmap = frame_alloc_zeroed();
 	if (!vx->msr_bitmap)
 		return -1;
 	uint8_t *page = (uint8_t *)(uintptr_t)vx->msr_bitmap;
@@ -298,10 +298,7 @@ static void flush_guest_tlbs(struct vcpu *v, struct vmx_vcpu *vx)
 
 static uint64_t ept_alloc_table(void *opaque)
 {
-	uint64_t p = frame_alloc_locked(1, FRAME_SIZE, 0);
-	if (p)
-		memset((void *)(uintptr_t)p, 0, FRAME_SIZE);
-	return p;
+	return frame_alloc_zeroed();
 }
 
 static void *ept_table_ptr(void *opaque, uint64_t phys)
@@ -338,10 +335,9 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
 				       VMX_BASIC_REVISION_MASK);
 
 	memset(vx, 0, sizeof(*vx));
-	vx->vmcs = frame_alloc_locked(1, FRAME_SIZE, 0);
+	vx->vmcs = frame_alloc_zeroed();
 	if (!vx->vmcs)
 		return -1;
-	memset((void *)(uintptr_t)vx->vmcs, 0, FRAME_SIZE);
 	memcpy((void *)(uintptr_t)vx->vmcs, &revision, sizeof(revision));
 	vx->vpid = (uint16_t)(v->vm->id + 1); /* VPID 0 is the host's */
 	v->backend = vx;
