@@ -57,7 +57,7 @@ static int load_image(struct vm *vm, const struct boot_module *m,
 static int vm_create(struct vm *vm, const struct boot_info *bi)
 {
 	const struct boot_module *kernel = find_file(bi, vm->cfg->kernel);
-	struct vcpu_boot boot;
+	struct vcpu_boot boot = { .mode = VCPU_BOOT_REAL16 };
 
 	vm->ram_bytes = vm->cfg->mem_bytes;
 	vm->ram_hpa = frame_alloc_locked(vm->ram_bytes / FRAME_SIZE,

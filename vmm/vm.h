@@ -13,6 +13,7 @@
 #include "vmm/config.h"
 #include "vmm/cpuid_filter.h"
 #include "vmm/io_bus.h"
+#include "vmm/vcpu_boot.h"
 
 /* The guest's general registers (RSP and RIP live in backend state). The
  * backend's entry code saves and loads exactly this layout. */
@@ -37,12 +38,6 @@ struct vcpu {
 	uint8_t irq_vector;
 	struct cpuid_policy cpuid_policy; /* what CPUID shows this vCPU */
 	bool cpuid_policy_ready;
-};
-
-/* Where a vCPU starts: real mode at CS:IP = 0:entry. */
-struct vcpu_boot {
-	uint64_t entry;
-	uint64_t stack;
 };
 
 struct vm {
