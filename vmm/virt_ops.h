@@ -95,6 +95,18 @@ static inline void virt_vcpu_set_efer(struct vcpu *v, uint64_t efer)
 {
 	virt_backend->vcpu_set_efer(v, efer);
 }
+/* MSRs the backend owns (EFER, PAT, SYSENTER, SYSCALL...): 0, or -1 when
+ * the access must raise #GP in the guest. */
+static inline int virt_vcpu_get_msr(struct vcpu *v, uint32_t index,
+				    uint64_t *value)
+{
+	return virt_backend->vcpu_get_msr(v, index, value);
+}
+static inline int virt_vcpu_set_msr(struct vcpu *v, uint32_t index,
+				    uint64_t value)
+{
+	return virt_backend->vcpu_set_msr(v, index, value);
+}
 static inline void virt_vcpu_dump(struct vcpu *v) { virt_backend->vcpu_dump(v); }
 /* The vCPU will never run again: release its backend state. */
 static inline void virt_vcpu_destroy(struct vcpu *v) { virt_backend->vcpu_destroy(v); }

@@ -80,6 +80,9 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 		return -1;
 	}
 	vm->vcpu.vm = vm;
+	vm->vcpu.regs.rax = boot.rax; /* the entry convention's registers */
+	vm->vcpu.regs.rbx = boot.rbx;
+	vm->vcpu.regs.rsi = boot.rsi;
 	if (virt_vcpu_init(&vm->vcpu, &boot)) {
 		vm_printk(vm, "cannot set up its vCPU\n");
 		return -1;

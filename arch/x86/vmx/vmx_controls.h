@@ -24,10 +24,13 @@
 /* VM-exit controls (25.7.1) */
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)
 #define EXIT_ACK_INTERRUPT_ON_EXIT (1u << 15)
+#define EXIT_SAVE_IA32_PAT (1u << 18)
+#define EXIT_LOAD_IA32_PAT (1u << 19)
 #define EXIT_SAVE_IA32_EFER (1u << 20)
 #define EXIT_LOAD_IA32_EFER (1u << 21)
 /* VM-entry controls (25.8.1) */
 #define ENTRY_IA32E_MODE_GUEST (1u << 9)
+#define ENTRY_LOAD_IA32_PAT (1u << 14)
 #define ENTRY_LOAD_IA32_EFER (1u << 15)
 
 /* I/O exit qualification (table 28-5) */
@@ -63,5 +66,13 @@
 #define AR_DATA_WRITE_ACCESSED 0x93
 #define AR_TSS_BUSY_32 0x8b
 #define AR_UNUSABLE (1u << 16)
+/* Flat protected-mode segments: the type above plus G (4 KiB limit
+ * granularity), D/B (32-bit) or L (64-bit code). */
+#define AR_G (1u << 15)
+#define AR_DB (1u << 14)
+#define AR_L (1u << 13)
+#define AR_CODE32_FLAT (AR_CODE_READ_ACCESSED | AR_DB | AR_G)
+#define AR_CODE64_FLAT (AR_CODE_READ_ACCESSED | AR_L | AR_G)
+#define AR_DATA_FLAT (AR_DATA_WRITE_ACCESSED | AR_DB | AR_G)
 
 #endif

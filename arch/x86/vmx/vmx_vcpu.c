@@ -25,32 +25,11 @@
 #include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_insn.h"
+#include "arch/x86/vmx/vmx_vcpu.h"
 #include "lib/console.h"
 #include "lib/frames.h"
 #include "lib/string.h"
 #include "vmm/virt_ops.h"
-
-#define CR0_GUEST_REAL_MODE (CR0_ET | CR0_NE)
-#define RFLAGS_RESERVED_1 (1ull << 1)
-#define DR7_INIT 0x400ull
-#define REAL_MODE_SEG_LIMIT 0xffff
-#define REAL_MODE_IVT_LIMIT 0x3ff
-#define VMCS_LINK_POINTER_NONE (~0ull)
-
-struct vmx_vm {
-	struct ept_ctx ept;
-	uint64_t eptp;
-};
-
-struct vmx_vcpu {
-	uint64_t vmcs;  /* physical address of the VMCS region */
-	uint64_t msr_bitmap; /* physical address of the 4 KiB MSR bitmap */
-	uint64_t io_bitmaps; /* two 4 KiB pages: ports 0-0x7fff, 0x8000-0xffff */
-	bool launched;  /* VMLAUNCH done: later entries use VMRESUME */
-	bool preemption_timer; /* the VMX-preemption timer is active */
-	bool timer_at_max;     /* its VMCS value is the maximum (no deadline) */
-	uint16_t vpid;
-};
 
 /* Entry/exit stubs (vmx_entry.asm). */
 int vmx_enter(struct vcpu_regs *regs, int launched);
@@ -134,10 +113,11 @@ static int setup_controls(struct vmx_vcpu *vx)
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS
 				      : MSR_IA32_VMX_EXIT_CTLS,
 			    EXIT_HOST_ADDR_SPACE_SIZE | EXIT_ACK_INTERRUPT_ON_EXIT |
-				    EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER, &exit) ||
+				    EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
+				    EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT, &exit) ||
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS
 				      : MSR_IA32_VMX_ENTRY_CTLS,
-			    ENTRY_LOAD_IA32_EFER, &entry))
+			    ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_IA32_PAT, &entry))
 		return -1;
 	if (!(proc2 & PROC2_ENABLE_VPID))
 		vx->vpid = 0;
@@ -185,62 +165,13 @@ static void setup_host_state(void)
 	vmcs_writenat(HOST_IA32_SYSENTER_ESP, 0);
 	vmcs_writenat(HOST_IA32_SYSENTER_EIP, 0);
 	vmcs_write64(HOST_IA32_EFER, rdmsr(MSR_EFER));
+	vmcs_write64(HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
 	vmcs_writenat(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
 }
 
-/* ---- guest state (26.3.1): a real-mode start ------------------------------ */
-
-#define SET_REAL_MODE_SEGMENT(seg, ar)                       \
-	do {                                                 \
-		vmcs_write16(GUEST_##seg##_SELECTOR, 0);     \
-		vmcs_writenat(GUEST_##seg##_BASE, 0);        \
-		vmcs_write32(GUEST_##seg##_LIMIT, REAL_MODE_SEG_LIMIT); \
-		vmcs_write32(GUEST_##seg##_AR, ar);          \
-	} while (0)
-
-static void setup_guest_state(const struct vcpu_boot *boot)
-{
-	/* Unrestricted guest lets CR0.PE and PG be 0; the other fixed bits
-	 * (NE) stay. CR4.VMXE must stay set under VMX: hidden by the mask. */
-	vmcs_writenat(GUEST_CR0, CR0_GUEST_REAL_MODE);
-	vmcs_writenat(CR0_GUEST_HOST_MASK, 0);
-	vmcs_writenat(CR0_READ_SHADOW, CR0_GUEST_REAL_MODE);
-	vmcs_writenat(GUEST_CR4, rdmsr(MSR_IA32_VMX_CR4_FIXED0));
-	vmcs_writenat(CR4_GUEST_HOST_MASK, CR4_VMXE);
-	vmcs_writenat(CR4_READ_SHADOW, 0);
-	vmcs_writenat(GUEST_CR3, 0);
-	vmcs_writenat(GUEST_DR7, DR7_INIT);
-	vmcs_writenat(GUEST_RSP, boot->stack);
-	vmcs_writenat(GUEST_RIP, boot->entry);
-	vmcs_writenat(GUEST_RFLAGS, RFLAGS_RESERVED_1);
-
-	SET_REAL_MODE_SEGMENT(CS, AR_CODE_READ_ACCESSED);
-	SET_REAL_MODE_SEGMENT(SS, AR_DATA_WRITE_ACCESSED);
-	SET_REAL_MODE_SEGMENT(DS, AR_DATA_WRITE_ACCESSED);
-	SET_REAL_MODE_SEGMENT(ES, AR_DATA_WRITE_ACCESSED);
-	SET_REAL_MODE_SEGMENT(FS, AR_DATA_WRITE_ACCESSED);
-	SET_REAL_MODE_SEGMENT(GS, AR_DATA_WRITE_ACCESSED);
-	SET_REAL_MODE_SEGMENT(TR, AR_TSS_BUSY_32);
-	SET_REAL_MODE_SEGMENT(LDTR, AR_UNUSABLE);
-	vmcs_writenat(GUEST_GDTR_BASE, 0);
-	vmcs_write32(GUEST_GDTR_LIMIT, REAL_MODE_SEG_LIMIT);
-	vmcs_writenat(GUEST_IDTR_BASE, 0);
-	vmcs_write32(GUEST_IDTR_LIMIT, REAL_MODE_IVT_LIMIT);
-
-	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
-	vmcs_write32(GUEST_ACTIVITY_STATE, 0);
-	vmcs_writenat(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	vmcs_write64(VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
-	vmcs_write64(GUEST_IA32_EFER, 0);
-	vmcs_write32(GUEST_SYSENTER_CS, 0);
-	vmcs_writenat(GUEST_SYSENTER_ESP, 0);
-	vmcs_writenat(GUEST_SYSENTER_EIP, 0);
-}
-
 /*
- * Every MSR access exits except FS.base and GS.base: the VMCS switches
- * those with the guest state, so the guest may use them directly. Anything
- * the VMCS does not switch (KERNEL_GS_BASE...) would leak between VMs.
+ * Every MSR access exits except those the VMCS switches or the processor
+ * may hold for the guest (vmx_guest_msrs.c says which and why).
  */
 static int setup_msr_bitmap(struct vmx_vcpu *vx)
 {
@@ -249,8 +180,7 @@ static int setup_msr_bitmap(struct vmx_vcpu *vx)
 		return -1;
 	uint8_t *page = (uint8_t *)(uintptr_t)vx->msr_bitmap;
 	msr_bitmap_init_all_exit(page);
-	msr_bitmap_pass(page, MSR_FS_BASE, true, true);
-	msr_bitmap_pass(page, MSR_GS_BASE, true, true);
+	vmx_guest_msrs_pass(page);
 	vmcs_write64(MSR_BITMAP, vx->msr_bitmap);
 	return 0;
 }
@@ -354,7 +284,8 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
 		return -1;
 	flush_guest_tlbs(v, vx);
 	setup_host_state();
-	setup_guest_state(boot);
+	vmx_setup_guest_state(boot);
+	vmx_guest_msrs_load_initial();
 	return 0;
 }
 
@@ -553,17 +484,9 @@ static uint64_t vmx_vcpu_get_efer(struct vcpu *v)
 	return vmcs_read64(GUEST_IA32_EFER);
 }
 
-/* LMA follows CR0.PG and LME; the "IA-32e mode guest" entry control must
- * equal it at every entry (26.3.1.1), and exits store it back (27.2). */
 static void vmx_vcpu_set_efer(struct vcpu *v, uint64_t efer)
 {
-	vmcs_write64(GUEST_IA32_EFER, efer);
-	uint32_t entry = vmcs_read32(VM_ENTRY_CONTROLS);
-	if (efer & EFER_LMA)
-		entry |= ENTRY_IA32E_MODE_GUEST;
-	else
-		entry &= ~ENTRY_IA32E_MODE_GUEST;
-	vmcs_write32(VM_ENTRY_CONTROLS, entry);
+	vmx_set_guest_efer(efer);
 }
 
 static void vmx_vcpu_dump(struct vcpu *v)
@@ -586,6 +509,7 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 		frame_free_locked(vx->msr_bitmap, 1);
 	if (vx->io_bitmaps)
 		frame_free_locked(vx->io_bitmaps, 2);
+	vmx_guest_msrs_scrub();
 	memset(vx, 0, sizeof(*vx));
 	v->backend = NULL;
 }
@@ -601,6 +525,8 @@ static const struct virt_ops vmx_ops = {
 	.vcpu_inject_interrupt = vmx_vcpu_inject_interrupt,
 	.vcpu_get_efer = vmx_vcpu_get_efer,
 	.vcpu_set_efer = vmx_vcpu_set_efer,
+	.vcpu_get_msr = vmx_vcpu_get_msr,
+	.vcpu_set_msr = vmx_vcpu_set_msr,
 	.vcpu_dump = vmx_vcpu_dump,
 	.vcpu_destroy = vmx_vcpu_destroy,
 };
