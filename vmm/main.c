@@ -227,17 +227,15 @@ static uint32_t vm_cpu(const struct vm_config *vm, uint32_t *next_ap)
 	return c;
 }
 
-/* Stopped VMs give their RAM back; only small EPT tables stay. */
-#define VM_LEFTOVER_LIMIT_KIB 1024
-
+/* Stopped VMs give every frame back (RAM, EPT tables, VMCS, bitmaps):
+ * after all VMs ended the free count must be what it was before. */
 static void report_memory_returned(uint64_t free_before)
 {
 	uint64_t free_after = frames_free_count(&phys_frames);
 	uint64_t held_kib = free_before > free_after
 				    ? (free_before - free_after) * 4 : 0;
-	if (held_kib <= VM_LEFTOVER_LIMIT_KIB)
-		printk("volt: all guest RAM returned (%lu KiB kept in EPT tables)\n",
-		       (unsigned long)held_kib);
+	if (!held_kib)
+		printk("volt: all guest memory returned\n");
 	else
 		printk("volt: warning: stopped VMs still hold %lu KiB\n",
 		       (unsigned long)held_kib);

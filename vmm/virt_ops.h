@@ -53,6 +53,8 @@ out:
 const char *virt_ops_install(const struct virt_ops *ops);
 
 static inline int virt_vm_init(struct vm *vm) { return virt_backend->vm_init(vm); }
+/* The VM's vCPUs are destroyed: release its guest-physical mappings. */
+static inline void virt_vm_destroy(struct vm *vm) { virt_backend->vm_destroy(vm); }
 static inline int virt_vm_map_ram(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t len)
 {
 	return virt_backend->vm_map_ram(vm, gpa, hpa, len);

@@ -90,12 +90,14 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 	return 0;
 }
 
-/* A VM that ended gives its RAM and vCPU state back. Its EPT tables stay
- * allocated (a few frames; freeing them needs an EPT teardown walk). */
+/* A VM that ended gives everything back: vCPU state, guest-physical
+ * mappings, RAM. */
 static void vm_release(struct vm *vm)
 {
 	if (vm->vcpu.backend)
 		virt_vcpu_destroy(&vm->vcpu);
+	if (vm->backend)
+		virt_vm_destroy(vm);
 	if (vm->ram_hpa)
 		frame_free_locked(vm->ram_hpa, vm->ram_bytes / FRAME_SIZE);
 	vm->ram_hpa = 0;

@@ -145,6 +145,35 @@ static void test_split_keeps_the_other_pages(void **state)
 	assert_int_equal(raw_entry(0x6000, 1), 0x10006000ull | 0x37);
 }
 
+static unsigned freed[ARENA_TABLES], freed_count;
+
+static void free_table(void *opaque, uint64_t phys)
+{
+	uint64_t i = (phys - ARENA_BASE) / 4096;
+	assert_true(phys >= ARENA_BASE && i < arena_used);
+	for (unsigned k = 0; k < freed_count; k++)
+		assert_true(freed[k] != i); /* never twice */
+	freed[freed_count++] = (unsigned)i;
+}
+
+/* Every table the builder allocated is freed exactly once, the root last;
+ * 2 MiB leaves (which point into guest RAM) are not taken for tables. */
+static void test_destroy_frees_every_table(void **state)
+{
+	freed_count = 0;
+	assert_int_equal(ept_map(&ctx, 0, 0x40000000, 6 * MIB, EPT_RWX), EPT_OK);
+	assert_int_equal(ept_map(&ctx, 0x1000, 0x1000, 0x1000, EPT_RWX), EPT_OK);
+	assert_int_equal(ept_map(&ctx, 5 * GIB, 0x200000, 0x3000, EPT_READ),
+			 EPT_OK);
+	unsigned allocated = arena_used;
+	ept_destroy(&ctx, free_table);
+	assert_int_equal(freed_count, allocated);
+	assert_int_equal(freed[freed_count - 1], 0); /* the root, last */
+	assert_int_equal(ctx.root, 0);
+	ept_destroy(&ctx, free_table); /* a second call does nothing */
+	assert_int_equal(freed_count, allocated);
+}
+
 static void test_remap_2m_over_table_keeps_table(void **state)
 {
 	assert_int_equal(ept_map(&ctx, 0x1000, 0x1000, 0x1000, EPT_RWX), EPT_OK);
@@ -305,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup(test_map_ram_rejects_bad_chunk_before_mapping,
 				       setup),
 		cmocka_unit_test_setup(test_eptp, setup),
+		cmocka_unit_test_setup(test_destroy_frees_every_table, setup),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -197,6 +197,28 @@ int ept_lookup(struct ept_ctx *c, uint64_t gpa, uint64_t *hpa,
 	return EPT_OK;
 }
 
+/* Post-order: a table is freed after the tables it points to. Only
+ * levels above the PTs hold table pointers, and a 2 MiB PDE is a leaf. */
+static void free_tree(struct ept_ctx *c, uint64_t phys, int level,
+		      void (*free_table)(void *opaque, uint64_t phys))
+{
+	uint64_t *t = table(c, phys);
+	for (unsigned i = 0; level > LEVEL_PTE && i < ENTRIES; i++) {
+		if (!present(t[i]) || (level == LEVEL_PDE && (t[i] & EPT_LARGE)))
+			continue;
+		free_tree(c, t[i] & EPT_ADDR_MASK, level - 1, free_table);
+	}
+	free_table(c->opaque, phys);
+}
+
+void ept_destroy(struct ept_ctx *c,
+		 void (*free_table)(void *opaque, uint64_t phys))
+{
+	if (c->root)
+		free_tree(c, c->root, LEVEL_ROOT, free_table);
+	c->root = 0;
+}
+
 int ept_map_ram(struct ept_ctx *c, const struct ept_chunk *chunks,
 		size_t count, uint64_t perms, uint64_t *ram_bytes)
 {

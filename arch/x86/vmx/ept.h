@@ -87,6 +87,12 @@ int ept_lookup(struct ept_ctx *c, uint64_t gpa, uint64_t *hpa,
  */
 int ept_map_ram(struct ept_ctx *c, const struct ept_chunk *chunks,
 		size_t count, uint64_t perms, uint64_t *ram_bytes);
+/* Free every table (page tables, directories, the root) through
+ * free_table and set c->root to 0: the VM is gone and no processor may
+ * use its EPT pointer any more (issue INVEPT first). Leaves point into
+ * the VM's RAM, which the caller frees separately. */
+void ept_destroy(struct ept_ctx *c,
+		 void (*free_table)(void *opaque, uint64_t phys));
 /* The EPT pointer for the VMCS (25.6.11): write-back paging structures,
  * 4-level walk, accessed/dirty flags when ad_enable. */
 uint64_t ept_eptp(uint64_t root, bool ad_enable);

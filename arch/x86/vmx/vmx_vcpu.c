@@ -205,7 +205,7 @@ static int setup_io_bitmaps(struct vmx_vcpu *vx)
  * the same EPT root or VPID (frames and VPIDs get reused): flush both
  * before the first entry (28.3.3.3, 28.3.3.4).
  */
-static void flush_guest_tlbs(struct vcpu *v, struct vmx_vcpu *vx)
+static const struct vmx_ept_vpid_info *ept_vpid_caps(void)
 {
 	static struct vmx_ept_vpid_info cap;
 	static bool cap_read;
@@ -213,14 +213,25 @@ static void flush_guest_tlbs(struct vcpu *v, struct vmx_vcpu *vx)
 		vmx_decode_ept_vpid(rdmsr(MSR_IA32_VMX_EPT_VPID_CAP), &cap);
 		cap_read = true;
 	}
-	uint64_t eptp = ((struct vmx_vm *)v->vm->backend)->eptp;
-	if (cap.invept_single)
+	return &cap;
+}
+
+static void flush_ept(uint64_t eptp)
+{
+	const struct vmx_ept_vpid_info *cap = ept_vpid_caps();
+	if (cap->invept_single)
 		invept(INVEPT_SINGLE_CONTEXT, eptp);
-	else if (cap.invept_all)
+	else if (cap->invept_all)
 		invept(INVEPT_ALL_CONTEXTS, 0);
-	if (vx->vpid && cap.invvpid_single)
+}
+
+static void flush_guest_tlbs(struct vcpu *v, struct vmx_vcpu *vx)
+{
+	const struct vmx_ept_vpid_info *cap = ept_vpid_caps();
+	flush_ept(((struct vmx_vm *)v->vm->backend)->eptp);
+	if (vx->vpid && cap->invvpid_single)
 		invvpid(INVVPID_SINGLE_CONTEXT, vx->vpid);
-	else if (vx->vpid && cap.invvpid_all)
+	else if (vx->vpid && cap->invvpid_all)
 		invvpid(INVVPID_ALL_CONTEXTS, 0);
 }
 
@@ -248,6 +259,27 @@ static int vmx_vm_init(struct vm *vm)
 	vv->eptp = ept_eptp(vv->ept.root, false);
 	vm->backend = vv;
 	return 0;
+}
+
+static void ept_free_table(void *opaque, uint64_t phys)
+{
+	frame_free_locked(phys, 1);
+}
+
+/* No vCPU of the VM runs any more. Translations tagged with its EPT
+ * pointer may still sit in this processor's TLBs; they are flushed before
+ * the frames can back another VM's tables (and flush_guest_tlbs flushes
+ * again before any new VM's first entry). */
+static void vmx_vm_destroy(struct vm *vm)
+{
+	struct vmx_vm *vv = vm->backend;
+	if (!vv)
+		return;
+	if (vv->ept.root)
+		flush_ept(vv->eptp);
+	ept_destroy(&vv->ept, ept_free_table);
+	memset(vv, 0, sizeof(*vv));
+	vm->backend = NULL;
 }
 
 static int vmx_vm_map_ram(struct vm *vm, uint64_t gpa, uint64_t hpa,
@@ -517,6 +549,7 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 static const struct virt_ops vmx_ops = {
 	.name = "VT-x",
 	.vm_init = vmx_vm_init,
+	.vm_destroy = vmx_vm_destroy,
 	.vm_map_ram = vmx_vm_map_ram,
 	.vcpu_init = vmx_vcpu_init,
 	.vcpu_run = vmx_vcpu_run,
