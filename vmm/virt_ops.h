@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "vmm/vm.h"
+#include "vmm/vcpu_state.h"
 #include "vmm/vm_exit.h"
 
 struct virt_ops {
@@ -96,6 +97,20 @@ static inline uint64_t virt_vcpu_get_efer(struct vcpu *v)
 static inline void virt_vcpu_set_efer(struct vcpu *v, uint64_t efer)
 {
 	virt_backend->vcpu_set_efer(v, efer);
+}
+/* The guest's mode, control registers and segment bases (vcpu_state.h). */
+static inline void virt_vcpu_get_cpu_state(struct vcpu *v,
+					   struct vcpu_cpu_state *s)
+{
+	virt_backend->vcpu_get_cpu_state(v, s);
+}
+static inline void virt_vcpu_set_rsp(struct vcpu *v, uint64_t rsp)
+{
+	virt_backend->vcpu_set_rsp(v, rsp);
+}
+static inline void virt_vcpu_set_rflags(struct vcpu *v, uint64_t rflags)
+{
+	virt_backend->vcpu_set_rflags(v, rflags);
 }
 /* MSRs the backend owns (EFER, PAT, SYSENTER, SYSCALL...): 0, or -1 when
  * the access must raise #GP in the guest. */

@@ -36,6 +36,7 @@ struct vcpu {
 	uint8_t timer_vector;
 	bool irq_pending;        /* fired, not yet delivered */
 	uint8_t irq_vector;
+	uint8_t cr8;             /* task priority (MOV CR8), 0-15 */
 	struct cpuid_policy cpuid_policy; /* what CPUID shows this vCPU */
 	bool cpuid_policy_ready;
 };

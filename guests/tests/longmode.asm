@@ -56,6 +56,26 @@ long_mode:
 	cmp r8, r9
 	RESULT_ZF 2
 
+	; 3: CR8 (the task priority) reads back what was written; Volt
+	; intercepts it, so the host's own TPR is untouched.
+	mov rax, 9
+	mov cr8, rax
+	xor rbx, rbx
+	mov rbx, cr8
+	cmp rbx, 9
+	RESULT_ZF 3
+
+	; 4: the System V syscall MSRs are the guest's: LSTAR round trip.
+	mov ecx, 0xc0000082
+	mov eax, 0x12345000
+	mov edx, 0xffffffff
+	wrmsr
+	xor eax, eax
+	xor edx, edx
+	rdmsr
+	cmp eax, 0x12345000
+	RESULT_ZF 4
+
 	EXIT 0
 
 align 8

@@ -218,6 +218,21 @@ static void test_exit_reason_numbers(void **state)
 	assert_int_equal(VMX_EXIT_REASON_COUNT, 70);
 }
 
+static void test_entry_failure_detail(void **state)
+{
+	assert_string_equal(vmx_entry_failure_detail(33, 0),
+			    "a guest-state check failed");
+	assert_string_equal(vmx_entry_failure_detail(33, 2),
+			    "loading a PDPTE failed (PAE paging)");
+	assert_string_equal(vmx_entry_failure_detail(33, 4),
+			    "invalid VMCS link pointer");
+	assert_string_equal(vmx_entry_failure_detail(33, 1),
+			    "reserved qualification");
+	assert_non_null(strstr(vmx_entry_failure_detail(34, 3), "MSR-load"));
+	assert_non_null(strstr(vmx_entry_failure_detail(41, 0), "machine check"));
+	assert_string_equal(vmx_entry_failure_detail(10, 0), "unknown");
+}
+
 static void test_exit_reason_names(void **state)
 {
 	assert_string_equal(vmx_exit_reason_name(0), "exception or NMI");
@@ -274,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_basic_exit_reason),
 		cmocka_unit_test(test_exit_reason_numbers),
 		cmocka_unit_test(test_exit_reason_names),
+		cmocka_unit_test(test_entry_failure_detail),
 		cmocka_unit_test(test_insn_error_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

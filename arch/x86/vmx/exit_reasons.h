@@ -57,6 +57,10 @@ static inline bool vmx_exit_is_failed_entry(uint32_t exit_reason)
  * (unused ones such as 35, and anything >= VMX_EXIT_REASON_COUNT). */
 const char *vmx_exit_reason_name(uint16_t basic);
 
+/* For an entry failure (reasons 33, 34, 41), what its exit qualification
+ * means; "unknown" for any other reason. */
+const char *vmx_entry_failure_detail(uint16_t basic, uint64_t qualification);
+
 /* "VMLAUNCH with non-clear VMCS" for 4; "unknown" otherwise (0 is not an
  * error number: VMfailInvalid leaves no number). */
 const char *vmx_insn_error_name(uint32_t error);

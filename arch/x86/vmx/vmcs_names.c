@@ -76,6 +76,35 @@ const char *vmx_exit_reason_name(uint16_t basic)
 	return exit_reason_names[basic];
 }
 
+/*
+ * What the exit qualification adds to a failed entry (28.8 "VM-Entry
+ * Failures During or After Loading Guest State"). Reason 33: 0 = a check
+ * on guest state failed (the backend's checker names it), 2 = loading a
+ * PDPTE failed, 3 = NMI injection blocked, 4 = invalid VMCS link pointer.
+ * Reason 34: the qualification is the number (from 1) of the MSR-load
+ * entry that failed.
+ */
+const char *vmx_entry_failure_detail(uint16_t basic, uint64_t qualification)
+{
+	switch (basic) {
+	case VMX_EXIT_REASON_INVALID_GUEST_STATE:
+		switch (qualification) {
+		case 0: return "a guest-state check failed";
+		case 2: return "loading a PDPTE failed (PAE paging)";
+		case 3: return "NMI injection while virtual NMIs are blocked";
+		case 4: return "invalid VMCS link pointer";
+		default: return "reserved qualification";
+		}
+	case VMX_EXIT_REASON_MSR_LOADING:
+		return "an entry of the VM-entry MSR-load area failed "
+		       "(qualification = its number)";
+	case VMX_EXIT_REASON_MACHINE_CHECK:
+		return "a machine check during VM entry";
+	default:
+		return unknown_name;
+	}
+}
+
 /* ---- VM-instruction errors ---------------------------------------------- */
 
 static const char *const insn_error_names[VMX_INSN_ERROR_COUNT] = {

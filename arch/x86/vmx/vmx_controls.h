@@ -13,6 +13,8 @@
 /* Primary processor-based (25.6.2) */
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_HLT_EXITING (1u << 7)
+#define PROC_CR8_LOAD_EXITING (1u << 19)
+#define PROC_CR8_STORE_EXITING (1u << 20)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
 #define PROC_USE_IO_BITMAPS (1u << 25)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
@@ -68,6 +70,7 @@
 #define AR_UNUSABLE (1u << 16)
 /* Flat protected-mode segments: the type above plus G (4 KiB limit
  * granularity), D/B (32-bit) or L (64-bit code). */
+#define AR_DPL_SHIFT 5
 #define AR_G (1u << 15)
 #define AR_DB (1u << 14)
 #define AR_L (1u << 13)

@@ -107,7 +107,9 @@ static int setup_controls(struct vmx_vcpu *vx)
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
 				      : MSR_IA32_VMX_PROCBASED_CTLS,
 			    PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
-				    PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY,
+				    PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY |
+				    /* MOV CR8 would reach the host's own TPR */
+				    PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING,
 			    &proc) ||
 	    adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, proc2_want, &proc2) ||
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS
@@ -345,8 +347,11 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 	e->raw_reason = reason;
 	e->qualification = q;
 	if (vmx_exit_is_failed_entry(reason)) {
+		/* Checks on guest state or MSR loading (28.8): no VM-
+		 * instruction error; vcpu_dump explains the qualification. */
 		e->kind = VM_EXIT_ENTRY_FAILED;
-		e->u.entry_failed.error = 0; /* guest-state or MSR-load check */
+		e->u.entry_failed.error = 0;
+		e->reason_name = vmx_exit_reason_name(basic);
 		return;
 	}
 	switch (basic) {
@@ -404,6 +409,13 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 		break;
 	case VMX_EXIT_REASON_PREEMPTION_TIMER:
 		e->kind = VM_EXIT_PREEMPTION_TIMER;
+		break;
+	case VMX_EXIT_REASON_INIT_SIGNAL:
+		e->kind = VM_EXIT_INIT;
+		break;
+	case VMX_EXIT_REASON_SIPI: /* 28.2.1: the vector is in bits 7:0 */
+		e->kind = VM_EXIT_SIPI;
+		e->u.sipi.vector = (uint8_t)q;
 		break;
 	default:
 		e->kind = VM_EXIT_VENDOR;
@@ -511,6 +523,48 @@ static bool vmx_vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
 	return can;
 }
 
+/* CR0 and CR4 as the guest reads them: bits Volt owns (the guest/host
+ * mask) come from the read shadow, the rest from the real register. */
+static uint64_t guest_visible_cr(uint64_t real, uint64_t mask, uint64_t shadow)
+{
+	return (real & ~mask) | (shadow & mask);
+}
+
+static void vmx_vcpu_get_cpu_state(struct vcpu *v, struct vcpu_cpu_state *s)
+{
+	uint32_t cs_ar = vmcs_read32(GUEST_CS_AR);
+	s->rip = vmcs_readnat(GUEST_RIP);
+	s->rsp = vmcs_readnat(GUEST_RSP);
+	s->rflags = vmcs_readnat(GUEST_RFLAGS);
+	s->cr0 = guest_visible_cr(vmcs_readnat(GUEST_CR0),
+				  vmcs_readnat(CR0_GUEST_HOST_MASK),
+				  vmcs_readnat(CR0_READ_SHADOW));
+	s->cr4 = guest_visible_cr(vmcs_readnat(GUEST_CR4),
+				  vmcs_readnat(CR4_GUEST_HOST_MASK),
+				  vmcs_readnat(CR4_READ_SHADOW));
+	s->cr3 = vmcs_readnat(GUEST_CR3);
+	s->efer = vmcs_read64(GUEST_IA32_EFER);
+	s->seg_base[VCPU_SEG_ES] = vmcs_readnat(GUEST_ES_BASE);
+	s->seg_base[VCPU_SEG_CS] = vmcs_readnat(GUEST_CS_BASE);
+	s->seg_base[VCPU_SEG_SS] = vmcs_readnat(GUEST_SS_BASE);
+	s->seg_base[VCPU_SEG_DS] = vmcs_readnat(GUEST_DS_BASE);
+	s->seg_base[VCPU_SEG_FS] = vmcs_readnat(GUEST_FS_BASE);
+	s->seg_base[VCPU_SEG_GS] = vmcs_readnat(GUEST_GS_BASE);
+	s->cs_db = cs_ar & AR_DB;
+	s->cs_l = cs_ar & AR_L;
+	s->cpl = (vmcs_read32(GUEST_SS_AR) >> AR_DPL_SHIFT) & 3;
+}
+
+static void vmx_vcpu_set_rsp(struct vcpu *v, uint64_t rsp)
+{
+	vmcs_writenat(GUEST_RSP, rsp);
+}
+
+static void vmx_vcpu_set_rflags(struct vcpu *v, uint64_t rflags)
+{
+	vmcs_writenat(GUEST_RFLAGS, rflags);
+}
+
 static uint64_t vmx_vcpu_get_efer(struct vcpu *v)
 {
 	return vmcs_read64(GUEST_IA32_EFER);
@@ -523,6 +577,12 @@ static void vmx_vcpu_set_efer(struct vcpu *v, uint64_t efer)
 
 static void vmx_vcpu_dump(struct vcpu *v)
 {
+	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
+	if (vmx_exit_is_failed_entry(reason))
+		printk("vmx: %s: %s\n",
+		       vmx_exit_reason_name(vmx_basic_exit_reason(reason)),
+		       vmx_entry_failure_detail(vmx_basic_exit_reason(reason),
+						vmcs_readnat(EXIT_QUALIFICATION)));
 	vmcs_dump();
 }
 
@@ -558,6 +618,9 @@ static const struct virt_ops vmx_ops = {
 	.vcpu_inject_interrupt = vmx_vcpu_inject_interrupt,
 	.vcpu_get_efer = vmx_vcpu_get_efer,
 	.vcpu_set_efer = vmx_vcpu_set_efer,
+	.vcpu_get_cpu_state = vmx_vcpu_get_cpu_state,
+	.vcpu_set_rsp = vmx_vcpu_set_rsp,
+	.vcpu_set_rflags = vmx_vcpu_set_rflags,
 	.vcpu_get_msr = vmx_vcpu_get_msr,
 	.vcpu_set_msr = vmx_vcpu_set_msr,
 	.vcpu_dump = vmx_vcpu_dump,
