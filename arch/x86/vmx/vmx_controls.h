@@ -60,6 +60,11 @@
 #define INTR_TYPE_EXTERNAL_INTERRUPT (0u << 8)
 #define INTR_TYPE_NMI (2u << 8)
 #define INTR_TYPE_HARDWARE_EXCEPTION (3u << 8)
+#define INTR_TYPE_SOFTWARE_INTERRUPT (4u << 8)
+#define INTR_TYPE_PRIV_SOFTWARE_EXCEPTION (5u << 8)
+#define INTR_TYPE_SOFTWARE_EXCEPTION (6u << 8)
+#define IDT_VECTORING_UNDEFINED_BIT12 (1u << 12) /* not part of an
+							  entry's info */
 /* Guest interruptibility state (25.4.2): blocking by STI / MOV SS. */
 #define INTERRUPTIBILITY_BLOCKING_MASK 0x3u
 

@@ -333,6 +333,31 @@ static void translate_io(struct vm_exit *e, uint64_t q)
 	e->u.io.rep = q & IO_QUAL_REP;
 }
 
+/*
+ * An exit can interrupt the delivery of an event (an interrupt Volt
+ * injected, or the guest's own exception) before the guest's handler got
+ * it; the IDT-vectoring information field then describes it (28.2.4), and
+ * the event is lost unless the next entry injects it again (KVM's
+ * vmx_complete_interrupts does the same). Software interrupts and
+ * exceptions also need their instruction length.
+ */
+static void requeue_interrupted_event(void)
+{
+	uint32_t info = vmcs_read32(IDT_VECTORING_INFO);
+	if (!(info & INTR_INFO_VALID))
+		return;
+	uint32_t type = info & INTR_TYPE_MASK;
+	vmcs_write32(VM_ENTRY_INTR_INFO, info & ~IDT_VECTORING_UNDEFINED_BIT12);
+	if (info & INTR_INFO_DELIVER_ERROR_CODE)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
+	if (type == INTR_TYPE_SOFTWARE_INTERRUPT ||
+	    type == INTR_TYPE_PRIV_SOFTWARE_EXCEPTION ||
+	    type == INTR_TYPE_SOFTWARE_EXCEPTION)
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN,
+			     vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+}
+
 /* Hardware exit -> generic exit (28.2, appendix C). */
 static void translate_exit(struct vcpu *v, struct vm_exit *e)
 {
@@ -471,6 +496,7 @@ static int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 		return 0;
 	}
 	vx->launched = true;
+	requeue_interrupted_event();
 	translate_exit(v, e);
 	return 0;
 }
@@ -513,7 +539,10 @@ static void set_interrupt_window_exiting(bool on)
 
 static bool vmx_vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
 {
-	bool can = (vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF) &&
+	/* An event already queued for this entry (a requeued one) goes
+	 * first; the window exit brings this one in after it. */
+	bool can = !(vmcs_read32(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID) &&
+		   (vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF) &&
 		   !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
 		     INTERRUPTIBILITY_BLOCKING_MASK);
 	set_interrupt_window_exiting(!can);
