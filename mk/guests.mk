@@ -1,5 +1,5 @@
-# Test guests (guests/tests/*.asm): flat images (vmm/loader/flat.h).
-# (mk/guests-multiboot.mk) but travels with them.
+# Test guests: flat images from guests/tests/*.asm (vmm/loader/flat.h); the
+# Multiboot test kernel is an ELF with its own rule (mk/guests-multiboot.mk).
 GUEST_TEST_SRCS := $(filter-out guests/tests/multiboot.asm,$(wildcard guests/tests/*.asm))
 GUEST_TEST_BINS := $(patsubst guests/tests/%.asm,$(BUILD)/guests/%.bin,$(GUEST_TEST_SRCS))
 GUEST_TEST_BINS += $(MULTIBOOT_GUEST)
