@@ -10,3 +10,12 @@ $(BUILD)/guests/%.bin: guests/tests/%.asm guests/tests/guest.inc | $(DEPS_STAMP)
 
 .PHONY: guests
 guests: $(GUEST_TEST_BINS)
+
+# A corrupt Linux kernel for the refusal test: a real boot header (the
+# small kernel's setup sectors) whose protected-mode part is missing.
+BROKEN_KERNEL := $(BUILD)/guests/broken.bzImage
+$(BROKEN_KERNEL): tests/unit/fixtures/bzimage/small.setup
+	@mkdir -p $(dir $@)
+	cp $< $@
+GUEST_TEST_BINS += $(BROKEN_KERNEL)
+guests: $(BROKEN_KERNEL)

@@ -5,14 +5,24 @@
 #include "vmm/exit_handlers.h"
 #include "vmm/virt_ops.h"
 
+#define RFLAGS_IF (1ull << 9)
+
+/*
+ * HLT with interrupts disabled can only end by NMI, SMI or INIT, none of
+ * which reaches a uniprocessor VM: the guest has stopped for good (Linux
+ * does this after a power-off it could not perform). Otherwise the vCPU
+ * blocks until an interrupt comes.
+ */
 enum vm_exit_action exit_hlt(struct vcpu *v, const struct vm_exit *e)
 {
-	if (v->timer_deadline || v->irq_pending)
-		return VM_BLOCK;
-	/* The only interrupt source today is the hypercall timer. */
-	vm_printk(v->vm, "halted at %#lx with nothing to wake it; stopping\n",
-		  (unsigned long)e->rip);
-	return VM_KILL;
+	struct vcpu_cpu_state s;
+	virt_vcpu_get_cpu_state(v, &s);
+	if (!(s.rflags & RFLAGS_IF)) {
+		vm_printk(v->vm, "halted at %#lx with interrupts disabled; "
+			  "stopping\n", (unsigned long)e->rip);
+		return VM_KILL;
+	}
+	return VM_BLOCK;
 }
 
 enum vm_exit_action exit_interrupt_window(struct vcpu *v,

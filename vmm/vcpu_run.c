@@ -9,6 +9,7 @@
 #include "lib/format.h"
 #include "vmm/exit_handlers.h"
 #include "vmm/virt_ops.h"
+#include "vmm/vm_devices.h"
 
 static const exit_handler_fn exit_table[VM_EXIT_KINDS] = {
 	[VM_EXIT_CPUID] = exit_cpuid,
@@ -63,37 +64,80 @@ void vm_printk(const struct vm *vm, const char *fmt, ...)
 	printk("%s", line);
 }
 
-/* A due timer becomes a pending interrupt; a pending interrupt goes in
- * when the guest can take it (else the backend asks for a window exit). */
-static void deliver_events(struct vcpu *v)
+static uint64_t earliest(uint64_t a, uint64_t b)
 {
-	if (v->timer_deadline && rdtsc() >= v->timer_deadline) {
+	return a < b ? a : b;
+}
+
+/* Is an interrupt waiting for this vCPU (hypercall timer or the PIC)? */
+static bool interrupt_waiting(struct vcpu *v)
+{
+	return v->irq_pending || vm_devices_interrupt_pending(v->vm);
+}
+
+/*
+ * Before each entry: due timers raise their interrupts; one waiting
+ * interrupt goes in if the guest can take it now (the PIC's is
+ * acknowledged only then, as the INTA cycle of a real CPU); if one still
+ * waits, the backend exits as soon as the guest can take it. The test
+ * guests' hypercall timer bypasses the PIC. Returns whether an interrupt
+ * was injected or still waits.
+ */
+static bool deliver_events(struct vcpu *v, bool devices_touched)
+{
+	uint64_t now = rdtsc();
+	if (v->timer_deadline && now >= v->timer_deadline) {
 		v->timer_deadline = 0;
 		v->irq_pending = true;
 		v->irq_vector = v->timer_vector;
 	}
-	if (v->irq_pending && virt_vcpu_inject_interrupt(v, v->irq_vector))
-		v->irq_pending = false;
+	vm_devices_update(v->vm, now, devices_touched);
+	v->next_event = earliest(v->timer_deadline ? v->timer_deadline
+						   : DEV_CLOCK_NEVER,
+				 v->vm->dev.next_event);
+	bool waiting = interrupt_waiting(v), injected = false;
+	if (waiting && virt_vcpu_interrupt_allowed(v)) {
+		injected = true;
+		if (v->irq_pending) {
+			v->irq_pending = false;
+			virt_vcpu_inject_interrupt(v, v->irq_vector);
+		} else {
+			virt_vcpu_inject_interrupt(v, vm_devices_acknowledge(v->vm));
+		}
+		waiting = interrupt_waiting(v);
+	}
+	virt_vcpu_set_interrupt_window(v, waiting);
+	return injected || waiting;
 }
 
 /*
  * A halted vCPU waits for its next event. Until the credit scheduler
  * exists this waits here, on the vCPU's own processor; the scheduler will
- * instead block the vCPU and let the idle path choose a C-state.
+ * instead block the vCPU and let the idle path choose a C-state. Returns
+ * false when nothing can ever wake it.
  */
-static void vcpu_wait_for_event(struct vcpu *v)
+static bool vcpu_wait_for_event(struct vcpu *v)
 {
-	while (!v->irq_pending && rdtsc() < v->timer_deadline)
-		cpu_relax();
+	for (;;) {
+		if (deliver_events(v, false))
+			return true;
+		if (v->next_event == DEV_CLOCK_NEVER)
+			return false;
+		while (rdtsc() < v->next_event)
+			cpu_relax();
+	}
 }
 
 /* Run until the VM exits or is stopped; returns the final action. */
 enum vm_exit_action vcpu_run(struct vcpu *v)
 {
+	bool devices_touched = true;
 	for (;;) {
 		struct vm_exit e;
-		deliver_events(v);
+		deliver_events(v, devices_touched);
 		virt_vcpu_run(v, &e);
+		/* Port I/O may have programmed a timer: look again. */
+		devices_touched = e.kind == VM_EXIT_IO;
 		v->exits++;
 		/* Kinds without a handler (yet) stop the VM with a report. */
 		exit_handler_fn fn = (unsigned)e.kind < VM_EXIT_KINDS &&
@@ -108,7 +152,12 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 			break;
 		case VM_BLOCK: /* HLT completes, then the vCPU waits */
 			virt_vcpu_complete_insn(v, e.rip + e.insn_len);
-			vcpu_wait_for_event(v);
+			if (!vcpu_wait_for_event(v)) {
+				vm_printk(v->vm, "halted at %#lx with no event "
+					  "left to wake it; stopping\n",
+					  (unsigned long)e.rip);
+				return VM_KILL;
+			}
 			break;
 		case VM_KILL:
 		case VM_EXITED:

@@ -81,12 +81,23 @@ static inline void virt_vcpu_inject_exception(struct vcpu *v, uint8_t vector,
 {
 	virt_backend->vcpu_inject_exception(v, vector, has_error, error);
 }
-/* Deliver external interrupt `vector` at the next entry if the guest can
- * take it now (IF set, no STI/MOV-SS blocking); otherwise ask for an
- * interrupt-window exit and return false. */
-static inline bool virt_vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
+/* Can the guest take an external interrupt at the next entry (IF set,
+ * no STI/MOV-SS shadow, no other event queued)? */
+static inline bool virt_vcpu_interrupt_allowed(struct vcpu *v)
 {
-	return virt_backend->vcpu_inject_interrupt(v, vector);
+	return virt_backend->vcpu_interrupt_allowed(v);
+}
+/* Deliver external interrupt `vector` at the next entry; only after
+ * virt_vcpu_interrupt_allowed said yes. */
+static inline void virt_vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
+{
+	virt_backend->vcpu_inject_interrupt(v, vector);
+}
+/* Exit as soon as the guest can take an interrupt (one is waiting), or
+ * stop asking. */
+static inline void virt_vcpu_set_interrupt_window(struct vcpu *v, bool on)
+{
+	virt_backend->vcpu_set_interrupt_window(v, on);
 }
 
 /* The guest's IA32_EFER, which the backend keeps in its own state. */

@@ -10,7 +10,7 @@
 #include "lib/string.h"
 #include "vmm/dev/exit_port.h"
 #include "vmm/exit_handlers.h"
-#include "vmm/loader/flat.h"
+#include "vmm/vm_load.h"
 #include "vmm/virt_ops.h"
 
 #define GUEST_RAM_ALIGN 0x200000ull /* lets EPT use 2 MiB pages */
@@ -22,49 +22,15 @@ void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 	return (void *)(uintptr_t)(vm->ram_hpa + gpa);
 }
 
-static const struct boot_module *find_file(const struct boot_info *bi,
-					   const char *name)
-{
-	for (uint32_t i = 0; i < bi->module_count; i++)
-		if (!strcmp(bi->modules[i].name, name))
-			return &bi->modules[i];
-	return 0;
-}
-
-/* Load the kernel file into guest RAM; fills where the vCPU starts. */
-static int load_image(struct vm *vm, const struct boot_module *m,
-		      struct vcpu_boot *boot)
-{
-	const void *file = (const void *)(uintptr_t)m->base;
-	struct flat_image img;
-	char err[160];
-
-	if (!flat_is_image(file, m->size)) {
-		vm_printk(vm, "'%s' is not a flat test image; only those run "
-			  "yet (the Linux loader comes next)\n", m->name);
-		return -1;
-	}
-	if (flat_parse(file, m->size, vm->ram_bytes, &img, err, sizeof(err))) {
-		vm_printk(vm, "'%s': %s\n", m->name, err);
-		return -1;
-	}
-	memcpy(vm_gpa_to_host(vm, img.load, img.size), file, img.size);
-	boot->entry = img.entry;
-	boot->stack = 0;
-	return 0;
-}
-
 static int vm_create(struct vm *vm, const struct boot_info *bi)
 {
-	const struct boot_module *kernel = find_file(bi, vm->cfg->kernel);
-	struct vcpu_boot boot = { .mode = VCPU_BOOT_REAL16 };
+	struct vcpu_boot boot;
 
 	vm->ram_bytes = vm->cfg->mem_bytes;
 	vm->ram_hpa = frame_alloc_locked(vm->ram_bytes / FRAME_SIZE,
 					 GUEST_RAM_ALIGN, 0);
-	if (!kernel || !vm->ram_hpa) {
-		vm_printk(vm, "%s\n", kernel ? "not enough memory for its RAM"
-					     : "kernel file missing");
+	if (!vm->ram_hpa) {
+		vm_printk(vm, "not enough memory for its RAM\n");
 		return -1;
 	}
 	memset((void *)(uintptr_t)vm->ram_hpa, 0, vm->ram_bytes);
@@ -73,7 +39,9 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 		vm_printk(vm, "cannot set up its guest-physical memory\n");
 		return -1;
 	}
-	if (load_image(vm, kernel, &boot))
+	if (vm_load_kernel(vm, bi, &boot))
+		return -1;
+	if (vm_devices_create(vm))
 		return -1;
 	if (vm->cfg->exit_port && exit_port_attach(vm)) {
 		vm_printk(vm, "cannot attach the exit port\n");

@@ -12,8 +12,11 @@
 #include <stdint.h>
 #include "vmm/config.h"
 #include "vmm/cpuid_filter.h"
+#include "vmm/console_line.h"
 #include "vmm/io_bus.h"
+#include "vmm/mmio_bus.h"
 #include "vmm/vcpu_boot.h"
+#include "vmm/vm_devices.h"
 
 /* The guest's general registers (RSP and RIP live in backend state). The
  * backend's entry code saves and loads exactly this layout. */
@@ -37,6 +40,10 @@ struct vcpu {
 	bool irq_pending;        /* fired, not yet delivered */
 	uint8_t irq_vector;
 	uint8_t cr8;             /* task priority (MOV CR8), 0-15 */
+	/* When the backend must bring the vCPU back even if the guest does
+	 * not exit: the earliest device or hypercall-timer event (host TSC),
+	 * recomputed before every entry. */
+	uint64_t next_event;
 	struct cpuid_policy cpuid_policy; /* what CPUID shows this vCPU */
 	bool cpuid_policy_ready;
 };
@@ -49,6 +56,9 @@ struct vm {
 	void *backend;      /* the backend's per-VM state (EPT root...) */
 	int exit_status;
 	struct io_bus io;   /* this VM's port-I/O devices */
+	struct mmio_bus mmio; /* its memory-mapped devices */
+	struct vm_devices dev; /* the PC devices behind them */
+	struct console_line console; /* its serial output, line by line */
 	struct vcpu vcpu;   /* one vCPU for now */
 };
 

@@ -16,8 +16,7 @@
 ; UART at 0x3f8 and writes 0 (pass) or the failed check's number to the
 ; exit port 0xf4 (exit_port=on in the VM's config), then halts.
 ;
-; guests.mk assembles every guests/tests/*.asm with -f bin as well; that
-; unused flat output assembles cleanly but is not a runnable guest.
+; mk/guests.mk leaves this file to mk/guests-multiboot.mk.
 
 bits 32
 

@@ -464,16 +464,17 @@ static void arm_preemption_timer(const struct vcpu *v, struct vmx_vcpu *vx)
 	static bool misc_read;
 	/* Entries reload the value from the VMCS (Volt does not save it on
 	 * exit), so "no deadline" needs writing only once. */
-	if (!v->timer_deadline && vx->timer_at_max)
+	bool no_deadline = v->next_event == UINT64_MAX;
+	if (no_deadline && vx->timer_at_max)
 		return;
-	vx->timer_at_max = !v->timer_deadline;
+	vx->timer_at_max = no_deadline;
 	if (!misc_read) {
 		vmx_decode_misc(rdmsr(MSR_IA32_VMX_MISC), &misc);
 		misc_read = true;
 	}
 	uint64_t now = rdtsc(), ticks = UINT64_MAX;
-	if (v->timer_deadline)
-		ticks = v->timer_deadline > now ? v->timer_deadline - now : 0;
+	if (!no_deadline)
+		ticks = v->next_event > now ? v->next_event - now : 0;
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
 		     vmx_preemption_timer_value(&misc, ticks));
 }
@@ -529,27 +530,35 @@ static void vmx_vcpu_inject_exception(struct vcpu *v, uint8_t vector,
 	vmcs_write32(VM_ENTRY_INTR_INFO, info);
 }
 
-static void set_interrupt_window_exiting(bool on)
+/* Interrupt-window exiting (25.6.2): exit as soon as the guest can take
+ * an interrupt. Volt's copy of the control avoids a VMREAD per entry. */
+static void vmx_vcpu_set_interrupt_window(struct vcpu *v, bool on)
 {
+	struct vmx_vcpu *vx = v->backend;
+	if (vx->window_exiting == on)
+		return;
+	vx->window_exiting = on;
 	uint32_t proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
 	proc = on ? proc | PROC_INTERRUPT_WINDOW_EXITING
 		  : proc & ~PROC_INTERRUPT_WINDOW_EXITING;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
 }
 
-static bool vmx_vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
+/* The guest takes an external interrupt at the next entry only with
+ * RFLAGS.IF set, no STI/MOV-SS shadow, and no other event already queued
+ * for that entry (a requeued one goes first). */
+static bool vmx_vcpu_interrupt_allowed(struct vcpu *v)
 {
-	/* An event already queued for this entry (a requeued one) goes
-	 * first; the window exit brings this one in after it. */
-	bool can = !(vmcs_read32(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID) &&
-		   (vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF) &&
-		   !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
-		     INTERRUPTIBILITY_BLOCKING_MASK);
-	set_interrupt_window_exiting(!can);
-	if (can)
-		vmcs_write32(VM_ENTRY_INTR_INFO, INTR_INFO_VALID |
-					 INTR_TYPE_EXTERNAL_INTERRUPT | vector);
-	return can;
+	return !(vmcs_read32(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID) &&
+	       (vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF) &&
+	       !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		 INTERRUPTIBILITY_BLOCKING_MASK);
+}
+
+static void vmx_vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
+{
+	vmcs_write32(VM_ENTRY_INTR_INFO,
+		     INTR_INFO_VALID | INTR_TYPE_EXTERNAL_INTERRUPT | vector);
 }
 
 /* CR0 and CR4 as the guest reads them: bits Volt owns (the guest/host
@@ -644,7 +653,9 @@ static const struct virt_ops vmx_ops = {
 	.vcpu_run = vmx_vcpu_run,
 	.vcpu_complete_insn = vmx_vcpu_complete_insn,
 	.vcpu_inject_exception = vmx_vcpu_inject_exception,
+	.vcpu_interrupt_allowed = vmx_vcpu_interrupt_allowed,
 	.vcpu_inject_interrupt = vmx_vcpu_inject_interrupt,
+	.vcpu_set_interrupt_window = vmx_vcpu_set_interrupt_window,
 	.vcpu_get_efer = vmx_vcpu_get_efer,
 	.vcpu_set_efer = vmx_vcpu_set_efer,
 	.vcpu_get_cpu_state = vmx_vcpu_get_cpu_state,

@@ -24,6 +24,7 @@ struct vmx_vcpu {
 	bool launched;  /* VMLAUNCH done: later entries use VMRESUME */
 	bool preemption_timer; /* the VMX-preemption timer is active */
 	bool timer_at_max;     /* its VMCS value is the maximum (no deadline) */
+	bool window_exiting;   /* interrupt-window exiting is on */
 	uint16_t vpid;
 };
 

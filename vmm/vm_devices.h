@@ -1,0 +1,40 @@
+/*
+ * A VM's PC devices: which models a VM has, how they are wired, and how
+ * their time advances. One instance per VM; the device models themselves
+ * (vmm/dev/) know nothing of VMs.
+ *
+ * Wiring (as on a PC/AT): PIT channel 0 -> IRQ 0, COM1 -> IRQ 4,
+ * RTC -> IRQ 8, all into the 8259A pair, whose INTR output is what the
+ * vCPU run loop delivers. Every device reads the host TSC as its clock, so
+ * device time and the guest's RDTSC agree.
+ */
+#ifndef VOLT_VMM_VM_DEVICES_H
+#define VOLT_VMM_VM_DEVICES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vmm/dev/dev_clock.h"
+#include "vmm/dev/pic.h"
+#include "vmm/dev/pit.h"
+
+struct vm;
+
+struct vm_devices {
+	struct dev_clock clock;
+	struct pic pic;
+	struct pit pit;
+	uint64_t next_event; /* earliest timed device event (clock ticks) */
+};
+
+/* Create and attach every device; 0, or -1 with the reason printed. */
+int vm_devices_create(struct vm *vm);
+/* Bring timed devices up to `now` (raising their IRQs) when an event is
+ * due, and recompute next_event. `force`: recompute even if nothing is
+ * due (after the guest programmed a device). */
+void vm_devices_update(struct vm *vm, uint64_t now, bool force);
+/* An interrupt waits at the PIC's INTR output. */
+bool vm_devices_interrupt_pending(const struct vm *vm);
+/* The interrupt-acknowledge cycle: the vector to inject. */
+uint8_t vm_devices_acknowledge(struct vm *vm);
+
+#endif
