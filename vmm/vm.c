@@ -14,6 +14,9 @@
 #include "vmm/virt_ops.h"
 
 #define GUEST_RAM_ALIGN 0x200000ull /* lets EPT use 2 MiB pages */
+/* The guest's RTC starts here until Volt reads the host's clock:
+ * 2026-01-01 00:00:00 UTC. */
+#define VM_RTC_EPOCH 1767225600ull
 
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 {
@@ -41,7 +44,7 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 	}
 	if (vm_load_kernel(vm, bi, &boot))
 		return -1;
-	if (vm_devices_create(vm))
+	if (vm_devices_create(vm, VM_RTC_EPOCH))
 		return -1;
 	if (vm->cfg->exit_port && exit_port_attach(vm)) {
 		vm_printk(vm, "cannot attach the exit port\n");
@@ -88,6 +91,7 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 	vm_printk(vm, "started on cpu %u: %lu MiB, 1 vCPU\n", this_cpu()->index,
 		  (unsigned long)(vm->ram_bytes >> 20));
 	enum vm_exit_action end = vcpu_run(&vm->vcpu);
+	vm_devices_flush_console(vm);
 	if (end == VM_EXITED)
 		vm_printk(vm, "exited with status %d after %lu exits\n",
 			  vm->exit_status, (unsigned long)vm->vcpu.exits);

@@ -6,6 +6,7 @@
 #include "vmm/vm_devices.h"
 
 #define PIT_IRQ 0
+#define RTC_IRQ 8
 
 static uint64_t host_tsc(void *ctx)
 {
@@ -18,17 +19,57 @@ static int attach_failed(struct vm *vm, const char *what)
 	return -1;
 }
 
-int vm_devices_create(struct vm *vm)
+/* COM1's bytes become "[vm] line" on Volt's console. */
+static void console_tx(void *ctx, uint8_t byte)
+{
+	struct vm *vm = ctx;
+	if (console_line_push(&vm->console, byte)) {
+		vm_printk(vm, "%s\n", vm->console.buf);
+		console_line_reset(&vm->console);
+	}
+}
+
+void vm_devices_flush_console(struct vm *vm)
+{
+	if (console_line_flush(&vm->console)) {
+		vm_printk(vm, "%s\n", vm->console.buf);
+		console_line_reset(&vm->console);
+	}
+}
+
+/* A reset through the keyboard controller, port 0x92 or 0xCF9: the VM
+ * ends here (restarting it is the on_crash=restart policy's job). */
+static void guest_reset(void *ctx, const char *why)
+{
+	struct vm *vm = ctx;
+	vm_printk(vm, "the guest asked for a reset (%s)\n", why);
+}
+
+static struct irq_line pic_input(struct vm_devices *d, unsigned irq)
+{
+	return (struct irq_line){ pic_irq_line_set, &d->pic, irq };
+}
+
+int vm_devices_create(struct vm *vm, uint64_t unix_seconds)
 {
 	struct vm_devices *d = &vm->dev;
 	d->clock = (struct dev_clock){ .now = host_tsc, .hz = tsc_hz };
 	pic_init(&d->pic);
 	if (pic_attach(&d->pic, &vm->io))
 		return attach_failed(vm, "8259A PIC");
-	pit_init(&d->pit, &d->clock,
-		 (struct irq_line){ pic_irq_line_set, &d->pic, PIT_IRQ });
+	pit_init(&d->pit, &d->clock, pic_input(d, PIT_IRQ));
 	if (pit_attach(&d->pit, &vm->io))
 		return attach_failed(vm, "8254 PIT");
+	uart_init(&d->com1, pic_input(d, UART_COM1_IRQ), console_tx, vm);
+	if (uart_attach(&d->com1, &vm->io, UART_COM1_BASE))
+		return attach_failed(vm, "16550A UART");
+	rtc_init(&d->rtc, &d->clock, pic_input(d, RTC_IRQ), unix_seconds);
+	rtc_set_memory_size(&d->rtc, vm->ram_bytes);
+	if (rtc_attach(&d->rtc, &vm->io))
+		return attach_failed(vm, "CMOS RTC");
+	pc_ports_init(&d->ports, guest_reset, vm);
+	if (pc_ports_attach(&d->ports, &vm->io))
+		return attach_failed(vm, "PC ports");
 	d->next_event = DEV_CLOCK_NEVER;
 	return 0;
 }
@@ -44,8 +85,9 @@ void vm_devices_update(struct vm *vm, uint64_t now, bool force)
 	if (!force && now < d->next_event)
 		return;
 	pit_update(&d->pit, now);
-	d->next_event = pit_next_event(&d->pit);
-	d->next_event = earliest(d->next_event, DEV_CLOCK_NEVER);
+	rtc_update(&d->rtc, now);
+	d->next_event = earliest(pit_next_event(&d->pit),
+				 rtc_next_event(&d->rtc));
 }
 
 bool vm_devices_interrupt_pending(const struct vm *vm)

@@ -15,7 +15,10 @@
 #include <stdint.h>
 #include "vmm/dev/dev_clock.h"
 #include "vmm/dev/pic.h"
+#include "vmm/dev/pc_ports.h"
 #include "vmm/dev/pit.h"
+#include "vmm/dev/rtc_cmos.h"
+#include "vmm/dev/uart16550.h"
 
 struct vm;
 
@@ -23,11 +26,17 @@ struct vm_devices {
 	struct dev_clock clock;
 	struct pic pic;
 	struct pit pit;
+	struct uart com1;
+	struct rtc rtc;
+	struct pc_ports ports; /* POST, A20/reset, i8042, PCI config, CF9 */
 	uint64_t next_event; /* earliest timed device event (clock ticks) */
 };
 
-/* Create and attach every device; 0, or -1 with the reason printed. */
-int vm_devices_create(struct vm *vm);
+/* Create and attach every device; 0, or -1 with the reason printed.
+ * The RTC starts at `unix_seconds` (wall-clock time now). */
+int vm_devices_create(struct vm *vm, uint64_t unix_seconds);
+/* Print what is left of the guest's last console line. */
+void vm_devices_flush_console(struct vm *vm);
 /* Bring timed devices up to `now` (raising their IRQs) when an event is
  * due, and recompute next_event. `force`: recompute even if nothing is
  * due (after the guest programmed a device). */
