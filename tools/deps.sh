@@ -11,6 +11,7 @@ PACKAGES=(
 	bochs bochsbios vgabios bochs-term
 	qemu-system-x86 ovmf
 	cpio busybox-static
+	bc bison flex libelf-dev libssl-dev linux-source-6.1
 )
 
 missing=()

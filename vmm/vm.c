@@ -3,6 +3,7 @@
  * contiguous host allocation mapped at guest-physical 0; nothing else of
  * the host is mapped into the guest.
  */
+#include "arch/x86/host_clock.h"
 #include "arch/x86/percpu.h"
 #include "boot/boot_info.h"
 #include "lib/console.h"
@@ -14,15 +15,27 @@
 #include "vmm/virt_ops.h"
 
 #define GUEST_RAM_ALIGN 0x200000ull /* lets EPT use 2 MiB pages */
-/* The guest's RTC starts here until Volt reads the host's clock:
- * 2026-01-01 00:00:00 UTC. */
-#define VM_RTC_EPOCH 1767225600ull
+/* When the host has no readable RTC, guests start at 2026-01-01 00:00:00
+ * (a fixed date: reproducible runs). */
+#define VM_RTC_FALLBACK 1767225600ull
+#define SECONDS_PER_DAY 86400ull
 
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	if (gpa >= vm->ram_bytes || len > vm->ram_bytes - gpa)
 		return 0;
 	return (void *)(uintptr_t)(vm->ram_hpa + gpa);
+}
+
+/* The host's wall-clock time now, for a new VM's RTC. */
+static uint64_t wall_clock_now(void)
+{
+	struct host_date d;
+	if (!host_clock_read(&d))
+		return VM_RTC_FALLBACK;
+	int64_t days = rtc_days_from_civil(d.year, d.month, d.day);
+	return (uint64_t)days * SECONDS_PER_DAY + d.hour * 3600u +
+	       d.minute * 60u + d.second;
 }
 
 static int vm_create(struct vm *vm, const struct boot_info *bi)
@@ -44,7 +57,7 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 	}
 	if (vm_load_kernel(vm, bi, &boot))
 		return -1;
-	if (vm_devices_create(vm, VM_RTC_EPOCH))
+	if (vm_devices_create(vm, wall_clock_now()))
 		return -1;
 	if (vm->cfg->exit_port && exit_port_attach(vm)) {
 		vm_printk(vm, "cannot attach the exit port\n");
