@@ -9,6 +9,7 @@
 /* Pin-based (25.6.1) */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING (1u << 3)
+#define PIN_VIRTUAL_NMIS (1u << 5)
 #define PIN_ACTIVATE_PREEMPTION_TIMER (1u << 6)
 /* Primary processor-based (25.6.2) */
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
@@ -31,6 +32,7 @@
 #define EXIT_SAVE_IA32_EFER (1u << 20)
 #define EXIT_LOAD_IA32_EFER (1u << 21)
 /* VM-entry controls (25.8.1) */
+#define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_IA32E_MODE_GUEST (1u << 9)
 #define ENTRY_LOAD_IA32_PAT (1u << 14)
 #define ENTRY_LOAD_IA32_EFER (1u << 15)

@@ -24,6 +24,7 @@
 #include "arch/x86/vmx/msr_bitmap.h"
 #include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/vmx/vmx_controls.h"
+#include "arch/x86/vmx/vmx_guest_check.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "arch/x86/vmx/vmx_vcpu.h"
 #include "lib/console.h"
@@ -616,11 +617,15 @@ static void vmx_vcpu_set_efer(struct vcpu *v, uint64_t efer)
 static void vmx_vcpu_dump(struct vcpu *v)
 {
 	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
-	if (vmx_exit_is_failed_entry(reason))
-		printk("vmx: %s: %s\n",
-		       vmx_exit_reason_name(vmx_basic_exit_reason(reason)),
-		       vmx_entry_failure_detail(vmx_basic_exit_reason(reason),
+	uint16_t basic = vmx_basic_exit_reason(reason);
+	if (vmx_exit_is_failed_entry(reason)) {
+		printk("vmx: %s: %s\n", vmx_exit_reason_name(basic),
+		       vmx_entry_failure_detail(basic,
 						vmcs_readnat(EXIT_QUALIFICATION)));
+		/* The processor does not say which check failed: find it. */
+		if (basic == VMX_EXIT_REASON_INVALID_GUEST_STATE)
+			vmx_explain_invalid_guest_state();
+	}
 	vmcs_dump();
 }
 
