@@ -330,13 +330,24 @@ static int vm_on_crash(void *o, const char *v)
 	return CHOICE(v, on_crash_names, &((struct vm_config *)o)->on_crash);
 }
 
-static int vm_exit_port(void *o, const char *v)
+/* An on/off key that sets one bool of struct vm_config. */
+static int vm_flag(const char *v, bool *flag)
 {
 	int on;
 	if (CHOICE(v, off_on, &on))
 		return -1;
-	((struct vm_config *)o)->exit_port = on;
+	*flag = on;
 	return 0;
+}
+
+static int vm_exit_port(void *o, const char *v)
+{
+	return vm_flag(v, &((struct vm_config *)o)->exit_port);
+}
+
+static int vm_test_mmio(void *o, const char *v)
+{
+	return vm_flag(v, &((struct vm_config *)o)->test_mmio);
 }
 
 static int vm_mode(void *o, const char *v)
@@ -357,6 +368,7 @@ static const struct key_def vm_keys[] = {
 	{ "pin", vm_pin, "CPU indices 0-63, comma-separated" },
 	{ "on_crash", vm_on_crash, "stop or restart" },
 	{ "exit_port", vm_exit_port, "on or off" },
+	{ "test_mmio", vm_test_mmio, "on or off" },
 	{ "mode", vm_mode, "fixed, variable or dvfs-aware" },
 };
 

@@ -3,7 +3,8 @@
  *
  *   vm <name> kernel=F [initrd=F] mem=SIZE [vcpus=N] [weight=N] [cap=PCT]
  *             [cmdline="..."] [pin=0,1] [on_crash=stop|restart]
- *             [exit_port=on|off] [mode=fixed|variable|dvfs-aware]
+ *             [exit_port=on|off] [test_mmio=on|off]
+ *             [mode=fixed|variable|dvfs-aware]
  *   sched credit [mode=...] [tslice=30ms] [tick=10ms] [ratelimit=1ms]
  *   pm [governor=...] [idle=menu|halt|poll] [freqs=MHz,MHz,...]
  *   host <the command-line options, see options.h>
@@ -76,6 +77,7 @@ struct vm_config {
 	bool pinned;
 	int on_crash;          /* enum vm_on_crash */
 	bool exit_port;
+	bool test_mmio;        /* the MMIO test device (vmm/dev/test_mmio.h) */
 	int mode;              /* enum sched_mode, or -1: the sched line's */
 	bool valid;            /* false: an error names this VM; not started */
 	uint32_t line;

@@ -1,41 +1,74 @@
 /*
- * CPUID exits: run CPUID on the host, then let the filter (cpuid_filter.c,
- * pure and host-tested) hide what Volt does not virtualize and add the
- * hypervisor leaves ("VoltVoltVolt").
+ * CPUID exits: answer from the vCPU's table of filtered leaves
+ * (cpuid_filter.c, pure and host-tested), built once at the vCPU's first
+ * CPUID. Only the leaves that depend on the moment (XSAVE sizes, TLB
+ * subleaves) run CPUID on the host again. docs/cpu-model.md describes
+ * what the guest sees.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/tsc.h"
 #include "vmm/cpuid_filter.h"
 #include "vmm/exit_handlers.h"
+#include "vmm/vcpu_state.h"
+#include "vmm/virt_ops.h"
 
-#define CPUID_MAX_EXT_LEAF 0x80000000u
+#define LEAF_FEATURES 1u
+#define CR4_OSXSAVE (1ull << 18)
 
-/* The policy for a vCPU: one vCPU per VM for now, no vLAPIC, MWAIT,
- * XSAVE switching, RDTSCP or INVPCID yet. Built once per vCPU. */
-static void vcpu_cpuid_policy(const struct vcpu *v, struct cpuid_policy *p)
-{
-	struct cpuid_regs r;
-	cpuid(0, 0, &r);
-	uint32_t host_max_basic = r.eax;
-	cpuid(CPUID_MAX_EXT_LEAF, 0, &r);
-	*p = (struct cpuid_policy){
-		.vcpu_id = v->id,
-		.vcpu_count = 1,
-		.host_max_basic = host_max_basic,
-		.host_max_ext = r.eax,
-	};
-}
-
-enum vm_exit_action exit_cpuid(struct vcpu *v, const struct vm_exit *e)
+static void host_cpuid(uint32_t leaf, uint32_t subleaf,
+		       struct cpuid_result *r, void *ctx)
 {
 	struct cpuid_regs h;
-	cpuid(e->u.cpuid.leaf, e->u.cpuid.subleaf, &h);
-	struct cpuid_result r = { h.eax, h.ebx, h.ecx, h.edx };
+	cpuid(leaf, subleaf, &h);
+	*r = (struct cpuid_result){ h.eax, h.ebx, h.ecx, h.edx };
+}
+
+/*
+ * What this VM provides today: one vCPU; no local APIC (CPUID.1:EDX.APIC
+ * clear, no APIC base MSR: Linux then runs on the 8259A PIC and the PIT
+ * until the virtual LAPIC exists); no x2APIC, TSC-deadline,
+ * MWAIT, XSAVE switching, RDTSCP or INVPCID yet; the TSC rate Volt
+ * measured (tsc_init), for leaves 0x15/0x16 when the host has none.
+ */
+const struct cpuid_policy *vcpu_cpuid_policy(struct vcpu *v)
+{
+	struct cpuid_policy *p = &v->cpuid_policy;
 
 	if (!v->cpuid_policy_ready) {
-		vcpu_cpuid_policy(v, &v->cpuid_policy);
+		*p = (struct cpuid_policy){
+			.vcpu_id = v->id,
+			.vcpu_count = 1,
+			.lapic = false, /* no virtual local APIC yet */
+			.tsc_hz = tsc_hz,
+		};
+		cpuid_policy_build(p, host_cpuid, NULL);
 		v->cpuid_policy_ready = true;
 	}
-	cpuid_filter(e->u.cpuid.leaf, e->u.cpuid.subleaf, &r, &v->cpuid_policy);
+	return p;
+}
+
+/* Leaf 1 reports the guest's own CR4.OSXSAVE. Only with XSAVE offered:
+ * otherwise the bit is always clear and CR4 need not be read. */
+static void refresh_osxsave(struct vcpu *v, uint32_t leaf)
+{
+	struct cpuid_policy *p = &v->cpuid_policy;
+	struct vcpu_cpu_state s;
+
+	if (!p->xsave || cpuid_effective_leaf(p, leaf) != LEAF_FEATURES)
+		return;
+	virt_vcpu_get_cpu_state(v, &s);
+	p->guest_osxsave = s.cr4 & CR4_OSXSAVE;
+}
+
+enum vm_exit_action exit_cpuid(struct vcpu *v, struct vm_exit *e)
+{
+	const struct cpuid_policy *p = vcpu_cpuid_policy(v);
+	uint32_t leaf = e->u.cpuid.leaf, subleaf = e->u.cpuid.subleaf;
+	struct cpuid_result r;
+
+	refresh_osxsave(v, leaf);
+	if (!cpuid_table_lookup(p, leaf, subleaf, &r))
+		cpuid_answer(p, leaf, subleaf, host_cpuid, NULL, &r);
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;

@@ -25,7 +25,7 @@ static enum vm_exit_action inject_gp(struct vcpu *v)
 	return VM_RESUME; /* a fault: RIP stays on the instruction */
 }
 
-static enum vm_exit_action cr8_access(struct vcpu *v, const struct vm_exit *e)
+static enum vm_exit_action cr8_access(struct vcpu *v, struct vm_exit *e)
 {
 	if (e->u.cr.access == VM_CR_MOV_FROM) {
 		vcpu_gpr_set(v, e->u.cr.gpr, v->cr8);
@@ -38,7 +38,7 @@ static enum vm_exit_action cr8_access(struct vcpu *v, const struct vm_exit *e)
 	return VM_RESUME_SKIP_INSN;
 }
 
-enum vm_exit_action exit_cr_access(struct vcpu *v, const struct vm_exit *e)
+enum vm_exit_action exit_cr_access(struct vcpu *v, struct vm_exit *e)
 {
 	if (e->u.cr.access == VM_CR_MOV_TO && e->u.cr.cr == CR4_NUMBER)
 		return inject_gp(v);

@@ -9,23 +9,28 @@
 #include "vmm/vm.h"
 #include "vmm/vm_exit.h"
 
+/* A handler may fill in what the hardware did not report (the length of
+ * an instruction it emulated, for RESUME_SKIP_INSN). */
 typedef enum vm_exit_action (*exit_handler_fn)(struct vcpu *v,
-					       const struct vm_exit *e);
+					       struct vm_exit *e);
 
-enum vm_exit_action exit_cpuid(struct vcpu *v, const struct vm_exit *e);
-enum vm_exit_action exit_io(struct vcpu *v, const struct vm_exit *e);
-enum vm_exit_action exit_hypercall(struct vcpu *v, const struct vm_exit *e);
-enum vm_exit_action exit_msr_read(struct vcpu *v, const struct vm_exit *e);
-enum vm_exit_action exit_msr_write(struct vcpu *v, const struct vm_exit *e);
-enum vm_exit_action exit_cr_access(struct vcpu *v, const struct vm_exit *e);
-enum vm_exit_action exit_hlt(struct vcpu *v, const struct vm_exit *e);
-enum vm_exit_action exit_preemption_timer(struct vcpu *v, const struct vm_exit *e);
-enum vm_exit_action exit_nmi(struct vcpu *v, const struct vm_exit *e);
-enum vm_exit_action exit_interrupt_window(struct vcpu *v, const struct vm_exit *e);
-enum vm_exit_action exit_external_interrupt(struct vcpu *v, const struct vm_exit *e);
+enum vm_exit_action exit_cpuid(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_io(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_hypercall(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_msr_read(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_msr_write(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_cr_access(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_hlt(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_preemption_timer(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_nmi(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_interrupt_window(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_external_interrupt(struct vcpu *v, struct vm_exit *e);
+/* Guest-physical accesses outside RAM: emulated for MMIO devices, else
+ * the VM is stopped (exit_mmio.c). */
+enum vm_exit_action exit_memory_fault(struct vcpu *v, struct vm_exit *e);
 /* Exits that stop the VM with a report: memory faults, triple faults,
  * entry failures, and anything not handled yet. */
-enum vm_exit_action exit_fatal(struct vcpu *v, const struct vm_exit *e);
+enum vm_exit_action exit_fatal(struct vcpu *v, struct vm_exit *e);
 
 /* Run a vCPU until its VM exits (VM_EXITED) or is stopped (VM_KILL). */
 enum vm_exit_action vcpu_run(struct vcpu *v);

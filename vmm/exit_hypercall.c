@@ -42,7 +42,7 @@ static enum vm_exit_action hc_value(struct vcpu *v)
 	return VM_RESUME_SKIP_INSN;
 }
 
-enum vm_exit_action exit_hypercall(struct vcpu *v, const struct vm_exit *e)
+enum vm_exit_action exit_hypercall(struct vcpu *v, struct vm_exit *e)
 {
 	switch (v->regs.rax & 0xffffffffu) {
 	case HC_PRINT:

@@ -5,7 +5,7 @@
  */
 #include "vmm/exit_handlers.h"
 
-enum vm_exit_action exit_io(struct vcpu *v, const struct vm_exit *e)
+enum vm_exit_action exit_io(struct vcpu *v, struct vm_exit *e)
 {
 	if (e->u.io.string || e->u.io.rep) {
 		vm_printk(v->vm, "string I/O on port %#x is not emulated yet; "

@@ -13,7 +13,7 @@
  * does this after a power-off it could not perform). Otherwise the vCPU
  * blocks until an interrupt comes.
  */
-enum vm_exit_action exit_hlt(struct vcpu *v, const struct vm_exit *e)
+enum vm_exit_action exit_hlt(struct vcpu *v, struct vm_exit *e)
 {
 	struct vcpu_cpu_state s;
 	virt_vcpu_get_cpu_state(v, &s);
@@ -26,30 +26,30 @@ enum vm_exit_action exit_hlt(struct vcpu *v, const struct vm_exit *e)
 }
 
 enum vm_exit_action exit_interrupt_window(struct vcpu *v,
-					  const struct vm_exit *e)
+					  struct vm_exit *e)
 {
 	return VM_RESUME; /* the pending interrupt goes in before entry */
 }
 
 enum vm_exit_action exit_preemption_timer(struct vcpu *v,
-					  const struct vm_exit *e)
+					  struct vm_exit *e)
 {
 	return VM_RESUME; /* due events are delivered before the next entry */
 }
 
-enum vm_exit_action exit_nmi(struct vcpu *v, const struct vm_exit *e)
+enum vm_exit_action exit_nmi(struct vcpu *v, struct vm_exit *e)
 {
 	/* A host NMI arrived while the guest ran: nothing uses NMIs yet. */
 	return VM_RESUME;
 }
 
 enum vm_exit_action exit_external_interrupt(struct vcpu *v,
-					    const struct vm_exit *e)
+					    struct vm_exit *e)
 {
 	return VM_RESUME; /* a host interrupt: acknowledged by the exit */
 }
 
-enum vm_exit_action exit_fatal(struct vcpu *v, const struct vm_exit *e)
+enum vm_exit_action exit_fatal(struct vcpu *v, struct vm_exit *e)
 {
 	switch (e->kind) {
 	case VM_EXIT_MEMORY_FAULT:

@@ -1,45 +1,46 @@
 /*
- * RDMSR/WRMSR exits. Every MSR access exits for now (no MSR bitmap yet).
- * The few MSRs a guest may use are emulated here; any other raises #GP in
- * the guest, as an MSR the processor does not have would (SDM vol. 4:
- * "RDMSR/WRMSR of a reserved or unimplemented MSR causes #GP(0)").
+ * RDMSR/WRMSR exits: the glue between the exit, the pure MSR model
+ * (msr_emul.c: emulated MSRs, #GP rules and counts) and the backend, which
+ * owns the MSRs the VMCS or the processor holds for the guest (EFER, PAT,
+ * DEBUGCTL, SYSENTER, SYSCALL, segment bases). An MSR nobody emulates
+ * raises #GP(0) in the guest, as an unimplemented MSR does on hardware
+ * (SDM vol. 2B, RDMSR/WRMSR), and is counted for the VM's report.
  */
 #include "arch/x86/cpu.h"
+#include "vmm/cpuid_filter.h"
 #include "vmm/exit_handlers.h"
+#include "vmm/msr_emul.h"
 #include "vmm/virt_ops.h"
 
-#define MSR_TSC 0x10u
-#define MSR_APIC_BASE 0x1bu
-#define MSR_MISC_ENABLE 0x1a0u
-#define APIC_BASE_DEFAULT 0xfee00000ull
-#define APIC_BASE_ENABLE_BSP ((1ull << 11) | (1ull << 8))
-#define MISC_ENABLE_FAST_STRINGS 1ull
-#define MSR_EFER 0xc0000080u
-#define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10) /* read-only: the processor sets it */
-#define EFER_NXE (1ull << 11)
-#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 #define VECTOR_GP 13
 
-static bool msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
+static uint64_t guest_tsc(void)
 {
-	switch (index) {
-	case MSR_TSC:
-		*value = rdtsc(); /* no TSC offsetting yet: the host's count */
-		return true;
-	case MSR_APIC_BASE:
-		*value = APIC_BASE_DEFAULT | APIC_BASE_ENABLE_BSP;
-		return true;
-	case MSR_MISC_ENABLE:
-		*value = MISC_ENABLE_FAST_STRINGS;
-		return true;
-	case MSR_EFER:
-		*value = virt_vcpu_get_efer(v);
-		return true;
-	default:
-		return false;
-	}
+	return rdtsc(); /* no TSC offsetting yet: the host's count */
+}
+
+/* The vCPU's MSR state, set up at its first MSR exit from the same
+ * policy its CPUID shows. Out of line: it runs once. */
+static __attribute__((noinline)) void vcpu_msrs_init(struct vcpu *v)
+{
+	const struct cpuid_policy *p = vcpu_cpuid_policy(v);
+	struct msr_emul_config c = {
+		.vcpu_id = v->id,
+		.phys_addr_bits = p->phys_addr_bits,
+		.lapic = p->lapic,
+		.x2apic = p->x2apic,
+		.mwait = p->mwait,
+		.rdtscp = p->rdtscp,
+		.read_tsc = guest_tsc,
+	};
+	msr_emul_init(&v->msrs, &c);
+}
+
+static inline struct vcpu_msrs *vcpu_msrs(struct vcpu *v)
+{
+	if (__builtin_expect(!v->msrs.initialized, 0))
+		vcpu_msrs_init(v);
+	return &v->msrs;
 }
 
 static enum vm_exit_action inject_gp(struct vcpu *v)
@@ -48,32 +49,67 @@ static enum vm_exit_action inject_gp(struct vcpu *v)
 	return VM_RESUME; /* a fault: RIP stays on the instruction */
 }
 
-enum vm_exit_action exit_msr_read(struct vcpu *v, const struct vm_exit *e)
+static void set_edx_eax(struct vcpu *v, uint64_t value)
 {
-	uint64_t value;
-	if (!msr_read(v, e->u.msr.index, &value))
-		return inject_gp(v);
 	v->regs.rax = (uint32_t)value;
 	v->regs.rdx = (uint32_t)(value >> 32);
+}
+
+/* The backend's MSRs, out of line so the emulated path stays short. */
+static __attribute__((noinline)) enum vm_exit_action
+backend_read(struct vcpu *v, uint32_t index)
+{
+	uint64_t value;
+
+	if (virt_vcpu_get_msr(v, index, &value)) {
+		msr_emul_count_backend_gp(&v->msrs, index, false);
+		return inject_gp(v);
+	}
+	set_edx_eax(v, value);
 	return VM_RESUME_SKIP_INSN;
 }
 
-/* EFER: the guest may set SCE, LME, NXE (reserved bits: #GP). LMA is the
- * processor's and keeps its value. */
-static bool efer_write(struct vcpu *v, uint64_t value)
+static __attribute__((noinline)) enum vm_exit_action
+backend_write(struct vcpu *v, uint32_t index, uint64_t value)
 {
-	if (value & ~(EFER_GUEST_WRITABLE | EFER_LMA))
-		return false;
-	uint64_t lma = virt_vcpu_get_efer(v) & EFER_LMA;
-	virt_vcpu_set_efer(v, (value & EFER_GUEST_WRITABLE) | lma);
-	return true;
+	if (virt_vcpu_set_msr(v, index, value)) {
+		msr_emul_count_backend_gp(&v->msrs, index, true);
+		return inject_gp(v);
+	}
+	return VM_RESUME_SKIP_INSN;
 }
 
-enum vm_exit_action exit_msr_write(struct vcpu *v, const struct vm_exit *e)
+enum vm_exit_action exit_msr_read(struct vcpu *v, struct vm_exit *e)
 {
-	uint64_t value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
-	if (e->u.msr.index == MSR_EFER && efer_write(v, value))
+	uint32_t index = e->u.msr.index;
+	uint64_t value;
+
+	switch (msr_emul_read(vcpu_msrs(v), index, &value)) {
+	case MSR_EMUL_OK:
+		set_edx_eax(v, value);
 		return VM_RESUME_SKIP_INSN;
-	/* Nothing else is writable yet: LAPIC and power MSRs come later. */
-	return inject_gp(v);
+	case MSR_EMUL_BACKEND:
+		return backend_read(v, index);
+	case MSR_EMUL_GP:
+	case MSR_EMUL_UNKNOWN: /* counted by msr_emul for the report */
+	default:
+		return inject_gp(v);
+	}
+}
+
+enum vm_exit_action exit_msr_write(struct vcpu *v, struct vm_exit *e)
+{
+	uint32_t index = e->u.msr.index;
+	uint64_t value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+
+	switch (msr_emul_write(vcpu_msrs(v), index, value)) {
+	case MSR_EMUL_OK:
+		return VM_RESUME_SKIP_INSN;
+	case MSR_EMUL_BACKEND:
+		return backend_write(v, index, value);
+	case MSR_EMUL_GP:
+	case MSR_EMUL_UNKNOWN:
+	default:
+		return inject_gp(v);
+	}
 }

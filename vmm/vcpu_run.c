@@ -24,7 +24,7 @@ static const exit_handler_fn exit_table[VM_EXIT_KINDS] = {
 	[VM_EXIT_MSR_READ] = exit_msr_read,
 	[VM_EXIT_MSR_WRITE] = exit_msr_write,
 	/* These stop the VM with a report. */
-	[VM_EXIT_MEMORY_FAULT] = exit_fatal,
+	[VM_EXIT_MEMORY_FAULT] = exit_memory_fault, /* MMIO, else stops */
 	[VM_EXIT_TRIPLE_FAULT] = exit_fatal,
 	[VM_EXIT_ENTRY_FAILED] = exit_fatal,
 	[VM_EXIT_VENDOR] = exit_fatal,

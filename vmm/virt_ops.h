@@ -100,15 +100,6 @@ static inline void virt_vcpu_set_interrupt_window(struct vcpu *v, bool on)
 	virt_backend->vcpu_set_interrupt_window(v, on);
 }
 
-/* The guest's IA32_EFER, which the backend keeps in its own state. */
-static inline uint64_t virt_vcpu_get_efer(struct vcpu *v)
-{
-	return virt_backend->vcpu_get_efer(v);
-}
-static inline void virt_vcpu_set_efer(struct vcpu *v, uint64_t efer)
-{
-	virt_backend->vcpu_set_efer(v, efer);
-}
 /* The guest's mode, control registers and segment bases (vcpu_state.h). */
 static inline void virt_vcpu_get_cpu_state(struct vcpu *v,
 					   struct vcpu_cpu_state *s)

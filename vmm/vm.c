@@ -27,6 +27,15 @@ void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 	return (void *)(uintptr_t)(vm->ram_hpa + gpa);
 }
 
+/* MSRs the guest tried and got #GP for: what a guest expected that Volt
+ * does not offer (or hides on purpose). */
+static void report_msr_accesses(struct vm *vm)
+{
+	char report[320];
+	if (msr_emul_report(&vm->vcpu.msrs, report, sizeof(report)) > 0)
+		vm_printk(vm, "%s\n", report);
+}
+
 /* The host's wall-clock time now, for a new VM's RTC. */
 static uint64_t wall_clock_now(void)
 {
@@ -105,6 +114,7 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 		  (unsigned long)(vm->ram_bytes >> 20));
 	enum vm_exit_action end = vcpu_run(&vm->vcpu);
 	vm_devices_flush_console(vm);
+	report_msr_accesses(vm);
 	if (end == VM_EXITED)
 		vm_printk(vm, "exited with status %d after %lu exits\n",
 			  vm->exit_status, (unsigned long)vm->vcpu.exits);

@@ -15,6 +15,7 @@
 #include "vmm/console_line.h"
 #include "vmm/io_bus.h"
 #include "vmm/mmio_bus.h"
+#include "vmm/msr_emul.h"
 #include "vmm/vcpu_boot.h"
 #include "vmm/vm_devices.h"
 
@@ -46,6 +47,7 @@ struct vcpu {
 	uint64_t next_event;
 	struct cpuid_policy cpuid_policy; /* what CPUID shows this vCPU */
 	bool cpuid_policy_ready;
+	struct vcpu_msrs msrs; /* emulated MSRs, #GP counts (msr_emul.c) */
 };
 
 struct vm {

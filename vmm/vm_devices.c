@@ -70,6 +70,8 @@ int vm_devices_create(struct vm *vm, uint64_t unix_seconds)
 	pc_ports_init(&d->ports, guest_reset, vm);
 	if (pc_ports_attach(&d->ports, &vm->io))
 		return attach_failed(vm, "PC ports");
+	if (vm->cfg->test_mmio && test_mmio_attach(&d->test_mmio, &vm->mmio))
+		return attach_failed(vm, "MMIO test device");
 	d->next_event = DEV_CLOCK_NEVER;
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "vmm/dev/pc_ports.h"
 #include "vmm/dev/pit.h"
 #include "vmm/dev/rtc_cmos.h"
+#include "vmm/dev/test_mmio.h"
 #include "vmm/dev/uart16550.h"
 
 struct vm;
@@ -29,6 +30,7 @@ struct vm_devices {
 	struct uart com1;
 	struct rtc rtc;
 	struct pc_ports ports; /* POST, A20/reset, i8042, PCI config, CF9 */
+	struct test_mmio test_mmio; /* with test_mmio=on */
 	uint64_t next_event; /* earliest timed device event (clock ticks) */
 };
 

@@ -17,20 +17,7 @@ start:
 	mov dword [PML4], PDPT | 3      ; present, writable
 	mov dword [PDPT], PD | 3
 	mov dword [PD], 0x83            ; 2 MiB page at 0: present, writable, PS
-	mov eax, cr4
-	or eax, 1 << 5                  ; CR4.PAE
-	mov cr4, eax
-	mov eax, PML4
-	mov cr3, eax
-	mov ecx, MSR_EFER
-	rdmsr
-	or eax, 1 << 8                  ; EFER.LME
-	wrmsr
-	lgdt [gdt_desc]
-	mov eax, cr0
-	or eax, (1 << 31) | 1           ; CR0.PG | CR0.PE: long mode is active
-	mov cr0, eax
-	jmp 0x08:long_mode
+	ENTER_LONG_MODE PML4, long_mode
 
 bits 64
 long_mode:

@@ -60,6 +60,7 @@ static void expect_vm_defaults(const struct vm_config *vm)
 	assert_int_equal(vm->pin_mask, 0);
 	assert_int_equal(vm->on_crash, ON_CRASH_STOP);
 	assert_false(vm->exit_port);
+	assert_false(vm->test_mmio);
 	assert_int_equal(vm->mode, -1);
 }
 
@@ -139,7 +140,7 @@ static void test_every_choice(void **state)
 {
 	assert_int_equal(parse("vm a kernel=k mem=16M on_crash=restart exit_port=off mode=fixed\n"
 			       "vm b kernel=k mem=16M mode=variable\n"
-			       "vm c kernel=k mem=16M mode=dvfs-aware exit_port=on\n"
+			       "vm c kernel=k mem=16M mode=dvfs-aware exit_port=on test_mmio=on\n"
 			       "sched credit mode=fixed\n"
 			       "pm governor=performance idle=halt\n"), 0);
 	assert_int_equal(cfg.vms[0].on_crash, ON_CRASH_RESTART);
@@ -148,6 +149,14 @@ static void test_every_choice(void **state)
 	assert_int_equal(cfg.vms[1].mode, SCHED_MODE_VARIABLE);
 	assert_int_equal(cfg.vms[2].mode, SCHED_MODE_DVFS);
 	assert_true(cfg.vms[2].exit_port);
+	assert_true(cfg.vms[2].test_mmio);
+	assert_false(cfg.vms[1].test_mmio);
+	assert_int_equal(parse("vm a kernel=k mem=16M test_mmio=maybe\n"), 1);
+	assert_int_equal(parse("vm a kernel=k mem=16M on_crash=restart exit_port=off mode=fixed\n"
+			       "vm b kernel=k mem=16M mode=variable\n"
+			       "vm c kernel=k mem=16M mode=dvfs-aware exit_port=on test_mmio=on\n"
+			       "sched credit mode=fixed\n"
+			       "pm governor=performance idle=halt\n"), 0);
 	assert_int_equal(cfg.sched.mode, SCHED_MODE_FIXED);
 	assert_int_equal(cfg.pm.governor, GOV_PERFORMANCE);
 	assert_int_equal(cfg.pm.idle, IDLE_HALT);

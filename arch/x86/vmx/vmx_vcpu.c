@@ -604,16 +604,6 @@ static void vmx_vcpu_set_rflags(struct vcpu *v, uint64_t rflags)
 	vmcs_writenat(GUEST_RFLAGS, rflags);
 }
 
-static uint64_t vmx_vcpu_get_efer(struct vcpu *v)
-{
-	return vmcs_read64(GUEST_IA32_EFER);
-}
-
-static void vmx_vcpu_set_efer(struct vcpu *v, uint64_t efer)
-{
-	vmx_set_guest_efer(efer);
-}
-
 static void vmx_vcpu_dump(struct vcpu *v)
 {
 	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
@@ -661,8 +651,6 @@ static const struct virt_ops vmx_ops = {
 	.vcpu_interrupt_allowed = vmx_vcpu_interrupt_allowed,
 	.vcpu_inject_interrupt = vmx_vcpu_inject_interrupt,
 	.vcpu_set_interrupt_window = vmx_vcpu_set_interrupt_window,
-	.vcpu_get_efer = vmx_vcpu_get_efer,
-	.vcpu_set_efer = vmx_vcpu_set_efer,
 	.vcpu_get_cpu_state = vmx_vcpu_get_cpu_state,
 	.vcpu_set_rsp = vmx_vcpu_set_rsp,
 	.vcpu_set_rflags = vmx_vcpu_set_rflags,
