@@ -58,5 +58,6 @@ run-qemu: $(BUILD)/volt-esp.img
 
 test: unit test-system
 
-test-system: $(BUILD)/volt.elf $(BUILD)/volt.efi $$(GUEST_TEST_BINS) | $(DEPS_STAMP)
+test-system: $(BUILD)/volt.elf $(BUILD)/volt.efi $$(GUEST_TEST_BINS) \
+		$$(LINUX_IMAGES) | $(DEPS_STAMP)
 	tests/system/run.py -j2 --build $(BUILD) $(if $(T),--only '$(T)')

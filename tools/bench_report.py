@@ -12,7 +12,7 @@ LABEL = {
     "vmcall": "VMCALL (no-op hypercall)",
     "inb": "IN from an unclaimed port",
     "outb": "OUT to an unclaimed port",
-    "rdmsr": "RDMSR of an emulated MSR (APIC base)",
+    "rdmsr": "RDMSR of an emulated MSR (MTRR default type)",
 }
 
 

@@ -58,6 +58,8 @@ enum vm_exit_action exit_hypercall(struct vcpu *v, struct vm_exit *e)
 		v->timer_vector = (uint8_t)v->regs.rcx;
 		v->timer_deadline = rdtsc() + tsc_ns_to_ticks(
 			(v->regs.rbx & 0xffffffffu) * 1000ull);
+		if (v->timer_deadline < v->next_event)
+			v->next_event = v->timer_deadline; /* arm the backend */
 		v->regs.rax = 0;
 		return VM_RESUME_SKIP_INSN;
 	case HC_NOP:

@@ -72,7 +72,7 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 /* Is an interrupt waiting for this vCPU (hypercall timer or the PIC)? */
 static bool interrupt_waiting(struct vcpu *v)
 {
-	return v->irq_pending || vm_devices_interrupt_pending(v->vm);
+	return v->irq_pending || vm_devices_interrupt_pending(&v->vm->dev);
 }
 
 /*
@@ -86,6 +86,11 @@ static bool interrupt_waiting(struct vcpu *v)
 static bool deliver_events(struct vcpu *v, bool devices_touched)
 {
 	uint64_t now = rdtsc();
+	/* The common case, on every exit: nothing due, nothing waiting, no
+	 * window requested. */
+	if (!devices_touched && now < v->next_event && !v->window_requested &&
+	    !interrupt_waiting(v))
+		return false;
 	if (v->timer_deadline && now >= v->timer_deadline) {
 		v->timer_deadline = 0;
 		v->irq_pending = true;
@@ -107,6 +112,7 @@ static bool deliver_events(struct vcpu *v, bool devices_touched)
 		waiting = interrupt_waiting(v);
 	}
 	virt_vcpu_set_interrupt_window(v, waiting);
+	v->window_requested = waiting;
 	return injected || waiting;
 }
 
@@ -137,7 +143,8 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 		deliver_events(v, devices_touched);
 		virt_vcpu_run(v, &e);
 		/* Port I/O may have programmed a timer: look again. */
-		devices_touched = e.kind == VM_EXIT_IO;
+		devices_touched = e.kind == VM_EXIT_IO &&
+				  vm_devices_timer_port(e.u.io.port);
 		v->exits++;
 		/* Kinds without a handler (yet) stop the VM with a report. */
 		exit_handler_fn fn = (unsigned)e.kind < VM_EXIT_KINDS &&

@@ -45,6 +45,7 @@ struct vcpu {
 	 * not exit: the earliest device or hypercall-timer event (host TSC),
 	 * recomputed before every entry. */
 	uint64_t next_event;
+	bool window_requested;   /* the backend exits at the next window */
 	struct cpuid_policy cpuid_policy; /* what CPUID shows this vCPU */
 	bool cpuid_policy_ready;
 	struct vcpu_msrs msrs; /* emulated MSRs, #GP counts (msr_emul.c) */

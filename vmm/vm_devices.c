@@ -92,11 +92,6 @@ void vm_devices_update(struct vm *vm, uint64_t now, bool force)
 				 rtc_next_event(&d->rtc));
 }
 
-bool vm_devices_interrupt_pending(const struct vm *vm)
-{
-	return pic_has_interrupt(&vm->dev.pic);
-}
-
 uint8_t vm_devices_acknowledge(struct vm *vm)
 {
 	return (uint8_t)pic_acknowledge(&vm->dev.pic);

@@ -43,8 +43,19 @@ void vm_devices_flush_console(struct vm *vm);
  * due, and recompute next_event. `force`: recompute even if nothing is
  * due (after the guest programmed a device). */
 void vm_devices_update(struct vm *vm, uint64_t now, bool force);
+/* Does an access to this port reprogram a timed device (PIT, port 0x61,
+ * RTC)? Only then must next_event be recomputed at once. */
+static inline bool vm_devices_timer_port(uint16_t port)
+{
+	return (port >= PIT_BASE && port < PIT_BASE + 4) ||
+	       port == PIT_PORT_B || port == RTC_PORT_INDEX ||
+	       port == RTC_PORT_INDEX + 1;
+}
 /* An interrupt waits at the PIC's INTR output. */
-bool vm_devices_interrupt_pending(const struct vm *vm);
+static inline bool vm_devices_interrupt_pending(const struct vm_devices *d)
+{
+	return pic_has_interrupt(&d->pic);
+}
 /* The interrupt-acknowledge cycle: the vector to inject. */
 uint8_t vm_devices_acknowledge(struct vm *vm);
 

@@ -61,7 +61,7 @@ start:
 	END_MEASURE
 
 	MEASURE n_rdmsr
-	mov ecx, 0x1b           ; IA32_APIC_BASE: emulated by Volt
+	mov ecx, 0x2ff          ; IA32_MTRR_DEF_TYPE: emulated by Volt
 	rdmsr
 	END_MEASURE
 

@@ -482,7 +482,3 @@ void pic_irq_line_set(void *pic, unsigned irq, bool level)
 	pic_set_irq(pic, irq, level);
 }
 
-bool pic_has_interrupt(const struct pic *p)
-{
-	return chip_pending(p, &p->master) != NO_LEVEL;
-}

@@ -99,7 +99,10 @@ void pic_set_irq(struct pic *p, unsigned irq, bool level);
 void pic_irq_line_set(void *pic, unsigned irq, bool level);
 
 /* The master's INT output: an interrupt waits for the CPU. */
-bool pic_has_interrupt(const struct pic *p);
+static inline bool pic_has_interrupt(const struct pic *p)
+{
+	return p->intr; /* kept current by every change of state */
+}
 
 /*
  * The INTA cycle: returns the vector (0-255) the CPU reads and updates
