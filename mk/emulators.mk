@@ -20,9 +20,10 @@ $(DEPS_STAMP): tools/deps.sh
 $(CORE_OBJS) $(MB2_OBJS): | $(DEPS_STAMP)
 $(UNIT_BINS): | $(DEPS_STAMP)
 
-# The files CONFIG names, found in guests/ or, for the test guests, among
-# the built ones. Second expansion: mk/guests.mk is read after this file.
-config_file = $(if $(filter $(BUILD)/guests/$(1),$(GUEST_TEST_BINS)),$(BUILD)/guests/$(1),guests/$(1))
+# The files CONFIG names, found in guests/ or, for the test guests and the
+# Linux images, among the built ones. Second expansion: mk/guests.mk and
+# mk/linux.mk are read after this file.
+config_file = $(if $(filter $(BUILD)/guests/$(1),$(GUEST_TEST_BINS) $(LINUX_IMAGES)),$(BUILD)/guests/$(1),guests/$(1))
 CONFIG_FILES = $(foreach n,$(shell tools/config-files.sh $(CONFIG)),$(call config_file,$(n)))
 
 # CONFIG and CMDLINE as last used: rewritten only when they change, so the
