@@ -35,6 +35,9 @@ enum vm_exit_action exit_fatal(struct vcpu *v, struct vm_exit *e);
 /* Run a vCPU until its VM exits (VM_EXITED) or is stopped (VM_KILL). */
 enum vm_exit_action vcpu_run(struct vcpu *v);
 
+/* One line: how many exits of each kind this vCPU took. */
+void vcpu_report_exits(const struct vcpu *v);
+
 /* "[vm] " prefixed console line for this VM. */
 void vm_printk(const struct vm *vm, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

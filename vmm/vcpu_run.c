@@ -52,6 +52,20 @@ const char *vm_exit_kind_name(enum vm_exit_kind kind)
 		       ? exit_names[kind] : "?";
 }
 
+void vcpu_report_exits(const struct vcpu *v)
+{
+	char line[320];
+	int n = 0;
+	for (unsigned k = 0; k < VM_EXIT_KINDS && n < (int)sizeof(line); k++)
+		if (v->exits_by_kind[k])
+			n += volt_snprintf(line + n, sizeof(line) - (size_t)n,
+					   "%s%s %lu", n ? ", " : "",
+					   vm_exit_kind_name(k),
+					   (unsigned long)v->exits_by_kind[k]);
+	if (n)
+		vm_printk(v->vm, "exits by kind: %s\n", line);
+}
+
 void vm_printk(const struct vm *vm, const char *fmt, ...)
 {
 	char line[320];
@@ -146,6 +160,8 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 		devices_touched = e.kind == VM_EXIT_IO &&
 				  vm_devices_timer_port(e.u.io.port);
 		v->exits++;
+		if ((unsigned)e.kind < VM_EXIT_KINDS)
+			v->exits_by_kind[e.kind]++;
 		/* Kinds without a handler (yet) stop the VM with a report. */
 		exit_handler_fn fn = (unsigned)e.kind < VM_EXIT_KINDS &&
 						     exit_table[e.kind]

@@ -115,6 +115,7 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 	enum vm_exit_action end = vcpu_run(&vm->vcpu);
 	vm_devices_flush_console(vm);
 	report_msr_accesses(vm);
+	vcpu_report_exits(&vm->vcpu);
 	if (end == VM_EXITED)
 		vm_printk(vm, "exited with status %d after %lu exits\n",
 			  vm->exit_status, (unsigned long)vm->vcpu.exits);

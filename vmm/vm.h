@@ -18,6 +18,7 @@
 #include "vmm/msr_emul.h"
 #include "vmm/vcpu_boot.h"
 #include "vmm/vm_devices.h"
+#include "vmm/vm_exit.h"
 
 /* The guest's general registers (RSP and RIP live in backend state). The
  * backend's entry code saves and loads exactly this layout. */
@@ -34,6 +35,7 @@ struct vcpu {
 	struct vcpu_regs regs;
 	void *backend;      /* the backend's per-vCPU state */
 	uint64_t exits;     /* exits handled so far */
+	uint64_t exits_by_kind[VM_EXIT_KINDS]; /* the same, per exit kind */
 	/* The one virtual interrupt source until the vLAPIC exists: a
 	 * one-shot timer armed by hypercall (HC_TIMER). */
 	uint64_t timer_deadline; /* host TSC; 0 = not armed */
