@@ -143,8 +143,9 @@ static void init_apic_and_timers(void)
 static void init_smp(void)
 {
 	smp_boot_aps(&acpi);
-	printk("boot cost: %lu TSC ticks from volt_main to all CPUs online\n",
-	       (unsigned long)(rdtsc() - tsc_boot));
+	printk("boot cost: %lu TSC ticks from volt_main to all CPUs online "
+	       "(volt_main at TSC %lu)\n", (unsigned long)(rdtsc() - tsc_boot),
+	       (unsigned long)tsc_boot);
 }
 
 static void init_virtualization(void)

@@ -3,6 +3,7 @@
  * contiguous host allocation mapped at guest-physical 0; nothing else of
  * the host is mapped into the guest.
  */
+#include "arch/x86/cpu.h"
 #include "arch/x86/host_clock.h"
 #include "arch/x86/percpu.h"
 #include "boot/boot_info.h"
@@ -110,7 +111,8 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 		vm_release(vm);
 		return -1;
 	}
-	vm_printk(vm, "started on cpu %u: %lu MiB, 1 vCPU\n", this_cpu()->index,
+	vm_printk(vm, "started on cpu %u at TSC %lu: %lu MiB, 1 vCPU\n",
+		  this_cpu()->index, (unsigned long)rdtsc(),
 		  (unsigned long)(vm->ram_bytes >> 20));
 	enum vm_exit_action end = vcpu_run(&vm->vcpu);
 	vm_devices_flush_console(vm);

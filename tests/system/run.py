@@ -41,8 +41,9 @@ class Test:
         self.expect = []
         self.contains = []
         self.forbid = DEFAULT_FORBID
-        self.status = 0
+        self.status = 0       # None: no Volt (boot = linux)
         self.timeout = 120
+        self.end = None       # regex: stop the emulator once the log shows it
 
 
 def parse_list(path):
@@ -66,9 +67,11 @@ def parse_list(path):
                 cur.contains.append(value)
             elif key == "files":
                 cur.files.extend(value.split())
+            elif key == "status" and value == "none":
+                cur.status = None
             elif key in ("cpus", "memory", "status", "timeout"):
                 setattr(cur, key, int(value))
-            elif key in ("boot", "emulator", "model", "cmdline", "forbid"):
+            elif key in ("boot", "emulator", "model", "cmdline", "forbid", "end"):
                 setattr(cur, key, value)
             else:
                 sys.exit(f"{path}:{lineno}: unknown key '{key}'")
@@ -79,24 +82,42 @@ def bochs_count(cpus):
     return {1: "1", 2: "2", 4: "1:2:2"}.get(cpus, f"1:{cpus}:1")
 
 
-def run_emulator(cmd, cwd, timeout):
-    """Run in a new process group; kill the group on timeout."""
+def log_matches(cwd, pattern):
+    try:
+        with open(os.path.join(cwd, "serial.log"), "rb") as f:
+            return re.search(pattern, f.read().decode("utf-8", "replace")) is not None
+    except FileNotFoundError:
+        return False
+
+
+def run_emulator(cmd, cwd, timeout, end=None):
+    """Run in a new process group; kill the group on timeout, or once the
+    serial log matches `end` (a guest that cannot power the machine off)."""
     with open(os.path.join(cwd, "emulator.out"), "w") as out:
         p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
                              stdout=out, stderr=subprocess.STDOUT,
                              start_new_session=True)
-        try:
-            return p.wait(timeout=timeout), False
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
-            return None, True
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                return p.wait(timeout=0.5), False
+            except subprocess.TimeoutExpired:
+                if end and log_matches(cwd, end):
+                    os.killpg(p.pid, signal.SIGKILL)
+                    p.wait()
+                    return None, False
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        return None, True
 
 
 def prepare(t, d, build):
     # $BUILD in a file spec names the build directory (built guests).
     files = [os.path.join(ROOT, f.replace("$BUILD", build)) for f in t.files]
-    if t.boot == "multiboot2":
+    if t.boot == "linux":  # no Volt: GRUB boots files[0] with initrd files[1]
+        subprocess.run([os.path.join(ROOT, "tools/mkiso-linux.sh"), os.path.join(d, "volt.iso"),
+                        files[0], files[1], t.cmdline], check=True)
+    elif t.boot == "multiboot2":
         subprocess.run([os.path.join(ROOT, "tools/mkiso.sh"), os.path.join(d, "volt.iso"),
                         os.path.join(build, "volt.elf"), t.cmdline] + files, check=True)
     else:
@@ -109,8 +130,8 @@ def prepare(t, d, build):
 def command(t, d):
     serial = os.path.join(d, "serial.log")
     if t.emulator == "bochs":
-        if t.boot != "multiboot2":
-            raise ValueError("bochs tests boot multiboot2 only")
+        if t.boot not in ("multiboot2", "linux"):
+            raise ValueError("bochs tests boot multiboot2 or linux only")
         values = {"@MEMORY@": str(t.memory), "@MODEL@": t.model,
                   "@COUNT@": bochs_count(t.cpus), "@SERIAL@": serial,
                   "@ISO@": "volt.iso"}
@@ -164,6 +185,8 @@ def judge(t, log, timed_out, rc=None):
         if m:
             line = log[log.rfind("\n", 0, m.start()) + 1:log.find("\n", m.start())]
             return f"forbidden /{t.forbid}/ seen: {line.strip()}"
+    if t.status is None:  # no Volt in this run: nothing reports a status
+        return None
     statuses = re.findall(r"volt: exit status (\d+)", log)
     if not statuses:
         return "no 'volt: exit status' line"
@@ -186,7 +209,7 @@ def run_one(t, build, keep):
         cmd = command(t, d)
     except (subprocess.CalledProcessError, ValueError) as e:
         return t, f"setup failed: {e}", 0.0, ""
-    rc, timed_out = run_emulator(cmd, d, t.timeout)
+    rc, timed_out = run_emulator(cmd, d, t.timeout, t.end)
     elapsed = time.time() - start
     try:
         with open(os.path.join(d, "serial.log"), "rb") as f:
@@ -195,6 +218,8 @@ def run_one(t, build, keep):
         log = ""
     with open(os.path.join(d, "serial.clean.log"), "w") as f:
         f.write(log)
+    with open(os.path.join(d, "wall.txt"), "w") as f:
+        f.write(f"{elapsed:.1f}\n")
     reason = judge(t, log, timed_out, rc)
     if not reason and not keep:
         for big in ("volt.iso", "esp.img"):

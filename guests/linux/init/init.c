@@ -10,6 +10,7 @@
  * (each with one write(2), so kernel messages cannot split them):
  *
  *	VOLT-GUEST-INIT: reached userspace
+ *	VOLT-GUEST-INIT: tsc <n>		the TSC right after (make bench)
  *	VOLT-WORK: spin <n> iterations/s	once a second (CLOCK_MONOTONIC)
  *	VOLT-WORK: unknown workload <word>	then runs none
  *	VOLT-WORK: done
@@ -60,6 +61,27 @@ static void line_u64(unsigned long long v)
 	} while (v);
 	while (n)
 		line_char(digits[--n]);
+}
+
+static unsigned long long rdtsc(void)
+{
+	unsigned int lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((unsigned long long)hi << 32) | lo;
+}
+
+static void line_end(void);
+
+/* In Bochs one TSC tick is one instruction since power-on: the boot
+ * benchmark compares this line natively and under Volt. */
+static void say_tsc(void)
+{
+	unsigned long long tsc = rdtsc();
+
+	line_str("VOLT-GUEST-INIT: tsc ");
+	line_u64(tsc);
+	line_end();
 }
 
 static void line_end(void)
@@ -314,6 +336,7 @@ int main(void)
 
 	setup_console();
 	say("VOLT-GUEST-INIT: reached userspace");
+	say_tsc();
 	read_cmdline(cmdline, sizeof(cmdline));
 	choose_workload(cmdline, &work);
 	if (work.kind == WORK_SPIN)
