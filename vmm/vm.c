@@ -37,6 +37,16 @@ static void report_msr_accesses(struct vm *vm)
 		vm_printk(vm, "%s\n", report);
 }
 
+/* Ports no device claims read all ones and swallow writes, as an empty
+ * ISA bus; how often the guest tried says what it looked for. */
+static void report_unclaimed_ports(struct vm *vm)
+{
+	if (vm->io.unclaimed_reads || vm->io.unclaimed_writes)
+		vm_printk(vm, "unclaimed I/O ports: %lu reads, %lu writes\n",
+			  (unsigned long)vm->io.unclaimed_reads,
+			  (unsigned long)vm->io.unclaimed_writes);
+}
+
 /* The host's wall-clock time now, for a new VM's RTC. */
 static uint64_t wall_clock_now(void)
 {
@@ -117,6 +127,7 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 	enum vm_exit_action end = vcpu_run(&vm->vcpu);
 	vm_devices_flush_console(vm);
 	report_msr_accesses(vm);
+	report_unclaimed_ports(vm);
 	vcpu_report_exits(&vm->vcpu);
 	if (end == VM_EXITED)
 		vm_printk(vm, "exited with status %d after %lu exits\n",
