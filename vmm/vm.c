@@ -20,6 +20,11 @@
  * (a fixed date: reproducible runs). */
 #define VM_RTC_FALLBACK 1767225600ull
 #define SECONDS_PER_DAY 86400ull
+/* RAM is mapped from guest-physical 0 in one piece; 3-4 GiB is where PC
+ * devices live (IOAPIC 0xfec00000, local APIC 0xfee00000, the MMIO test
+ * device), so a VM's RAM must end below it until RAM above 4 GiB is
+ * mapped separately. */
+#define VM_RAM_MAX (3ull << 30)
 
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 {
@@ -63,6 +68,12 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 	struct vcpu_boot boot;
 
 	vm->ram_bytes = vm->cfg->mem_bytes;
+	if (vm->ram_bytes > VM_RAM_MAX) {
+		vm_printk(vm, "mem=%lu MiB: at most 3072 MiB per VM for now (3-4 GiB "
+			  "of guest-physical space is for devices)\n",
+			  (unsigned long)(vm->ram_bytes >> 20));
+		return -1;
+	}
 	vm->ram_hpa = frame_alloc_locked(vm->ram_bytes / FRAME_SIZE,
 					 GUEST_RAM_ALIGN, 0);
 	if (!vm->ram_hpa) {
