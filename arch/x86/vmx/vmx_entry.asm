@@ -1,11 +1,11 @@
 ; VM entry and exit (SDM vol. 3C 26 "VM Entries", 27 "VM Exits").
 ;
-; int vmx_enter(struct guest_gprs *g, int launched)
+; int vmx_enter(struct guest_gprs *g, int launched, uint64_t *host_rsp)
 ;   Saves the host's callee-saved registers, records RSP as the VMCS host
-;   RSP (through vmx_set_host_rsp, so the field encoding stays in C), loads
-;   the guest's general registers from *g and executes VMRESUME (launched)
-;   or VMLAUNCH. If the instruction fails, returns -1 (VMfailInvalid) or
-;   -2 (VMfailValid).
+;   RSP when it differs from *host_rsp (the value last written to this
+;   VMCS: a VMWRITE per entry is not free), loads the guest's general
+;   registers from *g and executes VMRESUME (launched) or VMLAUNCH. If the
+;   instruction fails, returns -1 (VMfailInvalid) or -2 (VMfailValid).
 ;
 ; vmx_exit_entry: the VMCS host RIP. The processor arrives here on every VM
 ;   exit with RSP = the host RSP recorded above, where the pointer g sits.
@@ -30,9 +30,10 @@
 %define G_R14 104
 %define G_R15 112
 
+%define VMCS_HOST_RSP 0x6c14  ; field encoding (vmcs_fields.def: HOST_RSP)
+
 section .text
 bits 64
-extern vmx_set_host_rsp
 global vmx_enter
 global vmx_exit_entry
 
@@ -45,10 +46,12 @@ vmx_enter:
 	push r15
 	push rsi                ; launched flag
 	push rdi                ; g: found at [rsp] on VM exit
-	mov rdi, rsp
-	sub rsp, 8              ; keep the call 16-byte aligned
-	call vmx_set_host_rsp
-	add rsp, 8
+	cmp rsp, [rdx]
+	je .host_rsp_set
+	mov [rdx], rsp
+	mov eax, VMCS_HOST_RSP
+	vmwrite rax, rsp
+.host_rsp_set:
 
 	mov rax, [rsp]          ; g
 	cmp qword [rsp + 8], 0

@@ -33,27 +33,13 @@
 #include "vmm/virt_ops.h"
 
 /* Entry/exit stubs (vmx_entry.asm). */
-int vmx_enter(struct vcpu_regs *regs, int launched);
+int vmx_enter(struct vcpu_regs *regs, int launched, uint64_t *host_rsp);
 void vmx_exit_entry(void);
-void vmx_set_host_rsp(uint64_t rsp);
 
 _Static_assert(__builtin_offsetof(struct vcpu_regs, rbx) == 8, "vmx_entry.asm G_RBX");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, rbp) == 48, "vmx_entry.asm G_RBP");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, r15) == 112, "vmx_entry.asm G_R15");
-
-/* Called by vmx_enter on every entry; the value rarely changes, and a
- * VMWRITE is not free, so only a change is written. Per CPU: the VMCS is
- * the one current on this processor. */
-static uint64_t last_host_rsp[MAX_CPUS];
-
-void vmx_set_host_rsp(uint64_t rsp)
-{
-	uint32_t cpu = this_cpu()->index;
-	if (last_host_rsp[cpu] != rsp) {
-		vmcs_writenat(HOST_RSP, rsp);
-		last_host_rsp[cpu] = rsp;
-	}
-}
+_Static_assert(VMCS_HOST_RSP == 0x6c14, "vmx_entry.asm VMCS_HOST_RSP");
 
 static inline int vmclear(uint64_t phys)
 {
@@ -311,7 +297,6 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
 		printk("vmx: VMCLEAR/VMPTRLD of the new VMCS failed\n");
 		return -1;
 	}
-	last_host_rsp[this_cpu()->index] = 0; /* a new VMCS: HOST_RSP unset */
 	if (setup_controls(vx))
 		return -1;
 	vmcs_write64(EPT_POINTER, ((struct vmx_vm *)v->vm->backend)->eptp);
@@ -485,7 +470,7 @@ static int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	struct vmx_vcpu *vx = v->backend;
 	if (vx->preemption_timer)
 		arm_preemption_timer(v, vx);
-	int err = vmx_enter(&v->regs, vx->launched);
+	int err = vmx_enter(&v->regs, vx->launched, &vx->host_rsp);
 	if (err) {
 		memset(e, 0, sizeof(*e));
 		e->kind = VM_EXIT_ENTRY_FAILED;

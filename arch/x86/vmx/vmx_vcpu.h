@@ -22,6 +22,7 @@ struct vmx_vcpu {
 	uint64_t msr_bitmap; /* physical address of the 4 KiB MSR bitmap */
 	uint64_t io_bitmaps; /* two 4 KiB pages: ports 0-0x7fff, 0x8000-0xffff */
 	bool launched;  /* VMLAUNCH done: later entries use VMRESUME */
+	uint64_t host_rsp; /* HOST_RSP as last written (0: not yet) */
 	bool preemption_timer; /* the VMX-preemption timer is active */
 	bool timer_at_max;     /* its VMCS value is the maximum (no deadline) */
 	bool window_exiting;   /* interrupt-window exiting is on */
