@@ -1,10 +1,12 @@
 /*
- * Byte layouts of the ACPI tables Volt reads on the host (ACPI 6.5, chapter 5.2).
+ * Byte layouts of the ACPI tables Volt reads on the host and builds for its
+ * guests (ACPI 6.5, chapter 5.2).
  *
  * Every structure is packed and little-endian, exactly as the firmware
  * lays it out in memory; the static asserts at the bottom pin each offset
  * to the spec's tables so a typo cannot move a field silently. Only the
- * parser (acpi_parse.c, aml_s5.c) includes this header.
+ * parser (acpi_parse.c, aml_s5.c) and the guest builder (vmm/acpi_build.c)
+ * include this header.
  *
  * A table may be shorter than these structs (an ACPI 1.0 FADT is 116
  * bytes, not 276): callers must check a field lies inside the table's
