@@ -11,6 +11,7 @@
 #include "lib/frames.h"
 #include "lib/string.h"
 #include "vmm/dev/exit_port.h"
+#include "vmm/acpi_build.h"
 #include "vmm/exit_handlers.h"
 #include "vmm/vm_load.h"
 #include "vmm/virt_ops.h"
@@ -63,9 +64,26 @@ static uint64_t wall_clock_now(void)
 	       d.minute * 60u + d.second;
 }
 
+/* The VM's ACPI tables, in the BIOS area of its RAM (acpi_build.c):
+ * the guest finds its processors, its interrupt wiring and how to power
+ * itself off there. */
+static int build_acpi_tables(struct vm *vm, struct acpi_build_result *r)
+{
+	struct acpi_build_args a = { .vcpus = 1 };
+	char err[120];
+	if (acpi_build(&a, (void *)(uintptr_t)vm->ram_hpa, vm->ram_bytes, r,
+		       err, sizeof(err))) {
+		vm_printk(vm, "cannot build its ACPI tables: %s\n", err);
+		return -1;
+	}
+	vm->acpi_rsdp = r->rsdp;
+	return 0;
+}
+
 static int vm_create(struct vm *vm, const struct boot_info *bi)
 {
 	struct vcpu_boot boot;
+	struct acpi_build_result acpi;
 
 	vm->ram_bytes = vm->cfg->mem_bytes;
 	if (vm->ram_bytes > VM_RAM_MAX) {
@@ -86,9 +104,8 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 		vm_printk(vm, "cannot set up its guest-physical memory\n");
 		return -1;
 	}
-	if (vm_load_kernel(vm, bi, &boot))
-		return -1;
-	if (vm_devices_create(vm, wall_clock_now()))
+	if (build_acpi_tables(vm, &acpi) || vm_load_kernel(vm, bi, &boot) ||
+	    vm_devices_create(vm, wall_clock_now(), acpi.pm_base))
 		return -1;
 	if (vm->cfg->exit_port && exit_port_attach(vm)) {
 		vm_printk(vm, "cannot attach the exit port\n");

@@ -60,6 +60,7 @@ struct vm {
 	uint64_t ram_bytes; /* mapped at guest-physical 0 */
 	void *backend;      /* the backend's per-VM state (EPT root...) */
 	int exit_status;
+	uint64_t acpi_rsdp;   /* guest-physical RSDP of its ACPI tables */
 	struct io_bus io;   /* this VM's port-I/O devices */
 	struct mmio_bus mmio; /* its memory-mapped devices */
 	struct vm_devices dev; /* the PC devices behind them */

@@ -7,6 +7,7 @@
 
 #define PIT_IRQ 0
 #define RTC_IRQ 8
+#define SCI_IRQ 9
 
 static uint64_t host_tsc(void *ctx)
 {
@@ -45,12 +46,21 @@ static void guest_reset(void *ctx, const char *why)
 	vm_printk(vm, "the guest asked for a reset (%s)\n", why);
 }
 
+/* ACPI S5: the guest powered itself off (the port write then stops it). */
+static void guest_power_off(void *ctx)
+{
+	struct vm *vm = ctx;
+	vm->dev.powered_off = true;
+	vm_printk(vm, "the guest powered off (ACPI S5)\n");
+}
+
 static struct irq_line pic_input(struct vm_devices *d, unsigned irq)
 {
 	return (struct irq_line){ pic_irq_line_set, &d->pic, irq };
 }
 
-int vm_devices_create(struct vm *vm, uint64_t unix_seconds)
+int vm_devices_create(struct vm *vm, uint64_t unix_seconds,
+		      uint16_t acpi_pm_base)
 {
 	struct vm_devices *d = &vm->dev;
 	d->clock = (struct dev_clock){ .now = host_tsc, .hz = tsc_hz };
@@ -70,6 +80,10 @@ int vm_devices_create(struct vm *vm, uint64_t unix_seconds)
 	pc_ports_init(&d->ports, guest_reset, vm);
 	if (pc_ports_attach(&d->ports, &vm->io))
 		return attach_failed(vm, "PC ports");
+	acpi_pm_init(&d->acpi_pm, &d->clock, pic_input(d, SCI_IRQ),
+		     guest_power_off, vm);
+	if (acpi_pm_attach(&d->acpi_pm, &vm->io, acpi_pm_base))
+		return attach_failed(vm, "ACPI PM registers");
 	if (vm->cfg->test_mmio && test_mmio_attach(&d->test_mmio, &vm->mmio))
 		return attach_failed(vm, "MMIO test device");
 	d->next_event = DEV_CLOCK_NEVER;
@@ -88,8 +102,10 @@ void vm_devices_update(struct vm *vm, uint64_t now, bool force)
 		return;
 	pit_update(&d->pit, now);
 	rtc_update(&d->rtc, now);
-	d->next_event = earliest(pit_next_event(&d->pit),
-				 rtc_next_event(&d->rtc));
+	acpi_pm_update(&d->acpi_pm, now);
+	d->next_event = earliest(earliest(pit_next_event(&d->pit),
+					  rtc_next_event(&d->rtc)),
+				 acpi_pm_next_event(&d->acpi_pm));
 }
 
 uint8_t vm_devices_acknowledge(struct vm *vm)

@@ -4,7 +4,7 @@
  * (vmm/dev/) know nothing of VMs.
  *
  * Wiring (as on a PC/AT): PIT channel 0 -> IRQ 0, COM1 -> IRQ 4,
- * RTC -> IRQ 8, all into the 8259A pair, whose INTR output is what the
+ * RTC -> IRQ 8, the ACPI SCI -> IRQ 9, all into the 8259A pair, whose INTR output is what the
  * vCPU run loop delivers. Every device reads the host TSC as its clock, so
  * device time and the guest's RDTSC agree.
  */
@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "vmm/dev/acpi_pm.h"
 #include "vmm/dev/dev_clock.h"
 #include "vmm/dev/pic.h"
 #include "vmm/dev/pc_ports.h"
@@ -31,12 +32,15 @@ struct vm_devices {
 	struct rtc rtc;
 	struct pc_ports ports; /* POST, A20/reset, i8042, PCI config, CF9 */
 	struct test_mmio test_mmio; /* with test_mmio=on */
+	struct acpi_pm acpi_pm; /* PM1 blocks, PM timer: what the FADT names */
+	bool powered_off;     /* the guest entered ACPI S5 */
 	uint64_t next_event; /* earliest timed device event (clock ticks) */
 };
 
 /* Create and attach every device; 0, or -1 with the reason printed.
  * The RTC starts at `unix_seconds` (wall-clock time now). */
-int vm_devices_create(struct vm *vm, uint64_t unix_seconds);
+int vm_devices_create(struct vm *vm, uint64_t unix_seconds,
+		      uint16_t acpi_pm_base);
 /* Print what is left of the guest's last console line. */
 void vm_devices_flush_console(struct vm *vm);
 /* Bring timed devices up to `now` (raising their IRQs) when an event is
@@ -49,7 +53,9 @@ static inline bool vm_devices_timer_port(uint16_t port)
 {
 	return (port >= PIT_BASE && port < PIT_BASE + 4) ||
 	       port == PIT_PORT_B || port == RTC_PORT_INDEX ||
-	       port == RTC_PORT_INDEX + 1;
+	       port == RTC_PORT_INDEX + 1 ||
+	       (port >= ACPI_PM_DEFAULT_BASE &&
+		port < ACPI_PM_DEFAULT_BASE + ACPI_PM_PORTS);
 }
 /* An interrupt waits at the PIC's INTR output. */
 static inline bool vm_devices_interrupt_pending(const struct vm_devices *d)

@@ -59,6 +59,7 @@ static int load_linux(struct vm *vm, const struct boot_module *k,
 		.initrd_size = initrd ? initrd->size : 0,
 		.cmdline = vm->cfg->cmdline,
 		.ram = ram(vm), .ram_bytes = vm->ram_bytes,
+		.acpi_rsdp = vm->acpi_rsdp,
 		.boot = boot, .result = &r,
 	};
 	if (bzimage_load(&a, err, ERR_LEN))

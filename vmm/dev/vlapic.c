@@ -1,0 +1,972 @@
+/*
+ * The virtual local APIC (see vlapic.h). Section names are those of the
+ * Intel SDM vol. 3A chapter "Advanced Programmable Interrupt Controller
+ * (APIC)"; docs/devices-lapic.md walks through the model.
+ *
+ * One register file serves both interfaces: the xAPIC page (offset off)
+ * and the x2APIC MSRs (MSR 0x800 + off / 16). They differ in which
+ * registers exist, in the ID/LDR/ICR formats, and in how errors show: the
+ * xAPIC ignores bad writes (or sets ESR bit 7), x2APIC raises #GP
+ * ("Reserved Bit Checking": reserved bits are RsvdZ, nonzero writes #GP).
+ */
+#include "vmm/dev/vlapic.h"
+#include "lib/string.h"
+
+#define LVT_DM(lvt) (((lvt) >> APIC_LVT_DM_SHIFT) & 7)
+#define ICR_VECTOR 0xffu
+#define ICR_LOGICAL (1u << 11)
+#define ICR_PENDING (1u << 12)
+#define ICR_ASSERT (1u << 14)
+#define ICR_LEVEL (1u << 15)
+#define ICR_SHORTHAND_SHIFT 18
+/* xAPIC ICR low: vector, mode, dest mode, level, trigger, shorthand */
+#define ICR_LOW_WRITABLE 0x000ccfffu
+#define ICR_HIGH_WRITABLE 0xff000000u
+/* x2APIC ICR bits 31:20, 17:16, 13 are reserved (RsvdZ) */
+#define X2APIC_ICR_RESERVED 0xfff32000ull
+#define LDR_WRITABLE 0xff000000u
+#define DFR_MODEL 0xf0000000u /* 0xf flat, 0x0 cluster; bits 27:0 are 1 */
+#define DCR_WRITABLE 0xbu     /* bits 0, 1 and 3 */
+#define DFR_CLUSTER 0x0u
+
+/* A periodic timer fires at most every 50 us (timer_hz / 20000 clocks):
+ * an ICR of 1 would otherwise ask the VMM for millions of exits per
+ * second. Linux asks for 1 ms or more. */
+#define MIN_PERIOD_PER_SECOND 20000
+
+enum { REG_R = 1, REG_W = 2 };
+
+static const uint32_t lvt_writable[VLAPIC_LVT_COUNT] = {
+	[VLAPIC_LVT_TIMER] = 0x700ff,	/* vector, mask, mode 18:17 */
+	[VLAPIC_LVT_THERMAL] = 0x107ff, /* vector, delivery mode, mask */
+	[VLAPIC_LVT_PERF] = 0x107ff,
+	[VLAPIC_LVT_LINT0] = 0x1a7ff, /* + polarity, trigger mode */
+	[VLAPIC_LVT_LINT1] = 0x1a7ff,
+	[VLAPIC_LVT_ERROR] = 0x100ff, /* vector, mask */
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+bool vlapic_hw_enabled(const struct vlapic *v)
+{
+	return (v->apic_base & APIC_BASE_EN) != 0;
+}
+
+bool vlapic_x2apic_mode(const struct vlapic *v)
+{
+	return (v->apic_base & (APIC_BASE_EN | APIC_BASE_EXTD)) ==
+	       (APIC_BASE_EN | APIC_BASE_EXTD);
+}
+
+bool vlapic_xapic_mmio_active(const struct vlapic *v)
+{
+	return (v->apic_base & (APIC_BASE_EN | APIC_BASE_EXTD)) ==
+	       APIC_BASE_EN;
+}
+
+bool vlapic_sw_enabled(const struct vlapic *v)
+{
+	return (v->svr & APIC_SVR_ENABLE) != 0;
+}
+
+uint64_t vlapic_apic_base(const struct vlapic *v)
+{
+	return v->apic_base;
+}
+
+static uint64_t now_ticks(const struct vlapic *v)
+{
+	return dev_clock_now(&v->clk);
+}
+
+static void notify(struct vlapic *v)
+{
+	if (v->hooks.notify)
+		v->hooks.notify(v->hooks.ctx);
+}
+
+/* Highest set bit of a 256-bit vector register, or -1. */
+static int highest(const uint32_t r[8])
+{
+	for (int i = 7; i >= 0; i--)
+		if (r[i])
+			return i * 32 + 31 - __builtin_clz(r[i]);
+	return -1;
+}
+
+static bool test_vec(const uint32_t r[8], unsigned vec)
+{
+	return (r[vec / 32] >> (vec % 32)) & 1;
+}
+
+static void set_vec(uint32_t r[8], unsigned vec, bool on)
+{
+	if (on)
+		r[vec / 32] |= 1u << (vec % 32);
+	else
+		r[vec / 32] &= ~(1u << (vec % 32));
+}
+
+/* x2APIC logical ID: cluster ID[19:4] in bits 31:16, one bit of 16 below
+ * ("Deriving Logical x2APIC ID from the Local x2APIC ID"). */
+static uint32_t x2apic_ldr(uint32_t id)
+{
+	return ((id >> 4) & 0xffff) << 16 | 1u << (id & 15);
+}
+
+static uint32_t read_ldr(const struct vlapic *v)
+{
+	return vlapic_x2apic_mode(v) ? x2apic_ldr(v->id) : v->ldr;
+}
+
+static uint32_t svr_writable(const struct vlapic *v)
+{
+	uint32_t m = 0xff | APIC_SVR_ENABLE | APIC_SVR_FOCUS_OFF;
+	return v->eoi_suppression_allowed ? m | APIC_SVR_EOI_SUPPRESS : m;
+}
+
+/* ---- errors ("Error Handling") ------------------------------------------ */
+
+/* Log an error; a new one raises the LVT error interrupt. An LVT error
+ * vector below 16 logs "receive illegal vector" once and stops there. */
+static void raise_error(struct vlapic *v, uint32_t bit)
+{
+	if (v->esr_pending & bit)
+		return;
+	v->esr_pending |= bit;
+	uint32_t lvt = v->lvt[VLAPIC_LVT_ERROR];
+	if (!(lvt & APIC_LVT_MASKED))
+		vlapic_accept(v, lvt & APIC_LVT_VECTOR, false);
+}
+
+/* ---- priorities and acceptance ("Interrupt, Task, and Processor
+ * Priority", "Interrupt Acceptance for Fixed Interrupts") --------------- */
+
+uint8_t vlapic_ppr(const struct vlapic *v)
+{
+	int isrv = highest(v->isr);
+	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0;
+	if ((v->tpr & 0xf0) >= isr_class)
+		return (uint8_t)v->tpr;
+	return (uint8_t)isr_class;
+}
+
+void vlapic_set_tpr(struct vlapic *v, uint8_t tpr)
+{
+	v->tpr = tpr;
+}
+
+uint8_t vlapic_get_tpr(const struct vlapic *v)
+{
+	return (uint8_t)v->tpr;
+}
+
+void vlapic_accept(struct vlapic *v, uint8_t vector, bool level_triggered)
+{
+	if (!vlapic_hw_enabled(v) || !vlapic_sw_enabled(v)) {
+		v->dropped++; /* "software disabled": only NMI/INIT/SIPI */
+		return;
+	}
+	if (vector < 16) {
+		raise_error(v, APIC_ESR_RECV_ILLEGAL);
+		return;
+	}
+	set_vec(v->irr, vector, true);
+	set_vec(v->tmr, vector, level_triggered);
+	notify(v);
+}
+
+int vlapic_pending(const struct vlapic *v)
+{
+	if (!vlapic_hw_enabled(v))
+		return -1;
+	int irrv = highest(v->irr);
+	if (irrv < 0 || ((unsigned)irrv & 0xf0) <= (vlapic_ppr(v) & 0xf0u))
+		return -1;
+	return irrv;
+}
+
+int vlapic_ack(struct vlapic *v)
+{
+	int vec = vlapic_pending(v);
+	if (vec < 0)
+		return (int)(v->svr & 0xff); /* spurious: no ISR bit */
+	set_vec(v->irr, (unsigned)vec, false);
+	set_vec(v->isr, (unsigned)vec, true);
+	return vec;
+}
+
+/* ---- LINT0 / LINT1 ------------------------------------------------------ */
+
+/* A local interrupt source with this LVT delivery mode fired. */
+static void local_event(struct vlapic *v, unsigned dm, uint8_t vector)
+{
+	switch (dm) {
+	case VLAPIC_DM_FIXED:
+		vlapic_accept(v, vector, false);
+		break;
+	case VLAPIC_DM_NMI:
+		v->nmi_pending = true;
+		notify(v);
+		break;
+	case VLAPIC_DM_INIT:
+		v->init_pending = true;
+		notify(v);
+		break;
+	case VLAPIC_DM_SMI:
+		v->smi_ignored++;
+		break;
+	default: /* ExtINT: the VMM takes the 8259A's vector itself */
+		break;
+	}
+}
+
+/* Level-triggered fixed LINT inputs deliver while asserted and remote IRR
+ * is clear; remote IRR holds until the EOI. Others act on rising edges. */
+static void lint_eval(struct vlapic *v, unsigned idx, bool rising)
+{
+	uint32_t lvt = v->lvt[idx];
+	bool asserted = v->lint_level[idx - VLAPIC_LVT_LINT0];
+	if (!vlapic_hw_enabled(v) || (lvt & APIC_LVT_MASKED))
+		return;
+	if (LVT_DM(lvt) == VLAPIC_DM_FIXED && (lvt & APIC_LVT_LEVEL)) {
+		if (asserted && !(lvt & APIC_LVT_REMOTE_IRR)) {
+			v->lvt[idx] |= APIC_LVT_REMOTE_IRR;
+			vlapic_accept(v, lvt & APIC_LVT_VECTOR, true);
+		}
+		return;
+	}
+	if (rising)
+		local_event(v, LVT_DM(lvt), lvt & APIC_LVT_VECTOR);
+}
+
+static void lint_input(struct vlapic *v, unsigned idx, bool level)
+{
+	bool *pin = &v->lint_level[idx - VLAPIC_LVT_LINT0];
+	bool rising = level && !*pin;
+	*pin = level;
+	lint_eval(v, idx, rising);
+}
+
+void vlapic_lint0(struct vlapic *v, bool level)
+{
+	lint_input(v, VLAPIC_LVT_LINT0, level);
+}
+
+void vlapic_lint1(struct vlapic *v, bool level)
+{
+	lint_input(v, VLAPIC_LVT_LINT1, level);
+}
+
+bool vlapic_lint0_extint(const struct vlapic *v)
+{
+	uint32_t lvt = v->lvt[VLAPIC_LVT_LINT0];
+	if (!vlapic_hw_enabled(v))
+		return true;
+	return !(lvt & APIC_LVT_MASKED) && LVT_DM(lvt) == VLAPIC_DM_EXTINT;
+}
+
+/* ---- EOI ("Signaling Interrupt Servicing Completion") ------------------ */
+
+static void eoi(struct vlapic *v)
+{
+	int vec = highest(v->isr);
+	if (vec < 0)
+		return;
+	set_vec(v->isr, (unsigned)vec, false);
+	if (!test_vec(v->tmr, (unsigned)vec))
+		return;
+	for (unsigned i = VLAPIC_LVT_LINT0; i <= VLAPIC_LVT_LINT1; i++) {
+		uint32_t lvt = v->lvt[i];
+		if ((lvt & APIC_LVT_REMOTE_IRR) &&
+		    (lvt & APIC_LVT_VECTOR) == (unsigned)vec) {
+			v->lvt[i] &= ~APIC_LVT_REMOTE_IRR;
+			lint_eval(v, i, false); /* still asserted: again */
+		}
+	}
+	if (!(v->svr & APIC_SVR_EOI_SUPPRESS) && v->hooks.eoi_broadcast)
+		v->hooks.eoi_broadcast(v->hooks.ctx, (uint8_t)vec);
+}
+
+/* ---- IPIs ("Issuing Interprocessor Interrupts") ------------------------- */
+
+/* Decode the ICR and hand the message to the VM. The ICR's delivery
+ * status always reads 0: delivery is instant. */
+static void icr_send(struct vlapic *v)
+{
+	uint32_t lo = (uint32_t)v->icr;
+	struct vlapic_ipi ipi = {
+		.vector = lo & ICR_VECTOR,
+		.delivery_mode = (uint8_t)LVT_DM(lo),
+		.logical = (lo & ICR_LOGICAL) != 0,
+		.level = false, /* P4 and later: IPIs are edge, assert */
+		.assert = true,
+		.shorthand = (uint8_t)(lo >> ICR_SHORTHAND_SHIFT & 3),
+		.dest = vlapic_x2apic_mode(v) ? (uint32_t)(v->icr >> 32)
+					      : (uint32_t)(v->icr >> 56),
+	};
+	switch (ipi.delivery_mode) {
+	case VLAPIC_DM_FIXED:
+	case VLAPIC_DM_LOWEST:
+		if (ipi.vector < 16) {
+			raise_error(v, APIC_ESR_SEND_ILLEGAL);
+			return;
+		}
+		break;
+	case VLAPIC_DM_NMI:
+	case VLAPIC_DM_SIPI:
+		break;
+	case VLAPIC_DM_INIT:
+		if ((lo & ICR_LEVEL) && !(lo & ICR_ASSERT)) {
+			v->init_deassert_ignored++; /* as P4 and later */
+			return;
+		}
+		break;
+	case VLAPIC_DM_SMI:
+		v->smi_ignored++;
+		return;
+	default: /* 011 and 111 are reserved in the ICR */
+		v->bad_ipis++;
+		return;
+	}
+	v->ipis_sent++;
+	if (v->hooks.send_ipi)
+		v->hooks.send_ipi(v->hooks.ctx, &ipi);
+}
+
+static void self_ipi(struct vlapic *v, uint8_t vector)
+{
+	if (vector < 16)
+		raise_error(v, APIC_ESR_SEND_ILLEGAL);
+	else
+		vlapic_accept(v, vector, false);
+}
+
+void vlapic_deliver(struct vlapic *v, const struct vlapic_ipi *ipi)
+{
+	if (!vlapic_hw_enabled(v))
+		return;
+	switch (ipi->delivery_mode) {
+	case VLAPIC_DM_FIXED:
+	case VLAPIC_DM_LOWEST:
+		vlapic_accept(v, ipi->vector, ipi->level);
+		break;
+	case VLAPIC_DM_INIT:
+		if (ipi->level && !ipi->assert) {
+			v->init_deassert_ignored++;
+			break;
+		}
+		local_event(v, VLAPIC_DM_INIT, 0);
+		break;
+	case VLAPIC_DM_SIPI:
+		v->sipi_pending = true;
+		v->sipi_vector = ipi->vector;
+		notify(v);
+		break;
+	case VLAPIC_DM_EXTINT:
+		v->extint_pending = true;
+		notify(v);
+		break;
+	case VLAPIC_DM_NMI:
+	case VLAPIC_DM_SMI:
+		local_event(v, ipi->delivery_mode, 0);
+		break;
+	default:
+		v->bad_ipis++;
+		break;
+	}
+}
+
+static bool take(bool *flag)
+{
+	bool was = *flag;
+	*flag = false;
+	return was;
+}
+
+bool vlapic_take_nmi(struct vlapic *v)
+{
+	return take(&v->nmi_pending);
+}
+
+bool vlapic_take_init(struct vlapic *v)
+{
+	return take(&v->init_pending);
+}
+
+bool vlapic_take_extint(struct vlapic *v)
+{
+	return take(&v->extint_pending);
+}
+
+bool vlapic_take_sipi(struct vlapic *v, uint8_t *vector)
+{
+	if (!take(&v->sipi_pending))
+		return false;
+	*vector = v->sipi_vector;
+	return true;
+}
+
+/* ---- destinations ("Determining IPI Destination", "x2APIC Logical
+ * Destination Mode") ------------------------------------------------------ */
+
+static bool match_logical(const struct vlapic *t, uint32_t dest, bool x2)
+{
+	if (x2 != vlapic_x2apic_mode(t))
+		return false; /* formats differ: only broadcasts cross */
+	uint32_t ldr = read_ldr(t);
+	if (x2)
+		return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+	uint32_t id = ldr >> 24;
+	if ((t->dfr & DFR_MODEL) == DFR_CLUSTER)
+		return (dest >> 4) == (id >> 4) && (dest & id & 0xf);
+	return (dest & id) != 0; /* flat: one bit per APIC, 8 APICs */
+}
+
+bool vlapic_match_dest(const struct vlapic *target,
+		       const struct vlapic_ipi *ipi,
+		       const struct vlapic *source)
+{
+	if (!vlapic_hw_enabled(target))
+		return false;
+	switch (ipi->shorthand) {
+	case VLAPIC_SH_SELF:
+		return target == source;
+	case VLAPIC_SH_ALL:
+		return true;
+	case VLAPIC_SH_ALL_BUT_SELF:
+		return target != source;
+	}
+	/* the sender's mode sets the format; IOAPIC messages are 8-bit */
+	bool x2 = source && vlapic_x2apic_mode(source);
+	uint32_t dest = x2 ? ipi->dest : ipi->dest & 0xff;
+	if (dest == (x2 ? VLAPIC_X2APIC_BROADCAST : VLAPIC_XAPIC_BROADCAST))
+		return true;
+	if (ipi->logical)
+		return match_logical(target, dest, x2);
+	uint32_t id = vlapic_x2apic_mode(target) ? target->id
+						 : target->id & 0xff;
+	return dest == id;
+}
+
+/* ---- the timer ("APIC Timer") ------------------------------------------- */
+
+static enum vlapic_timer_mode timer_mode(const struct vlapic *v)
+{
+	uint32_t m = v->lvt[VLAPIC_LVT_TIMER] >> APIC_LVT_TIMER_SHIFT & 3;
+	return m == 3 ? VLAPIC_TIMER_ONESHOT : (enum vlapic_timer_mode)m;
+}
+
+/* Divide configuration bits 3,1,0: 000 = /2 ... 110 = /128, 111 = /1 */
+static uint64_t timer_divisor(const struct vlapic *v)
+{
+	uint32_t code = (v->timer_dcr & 8) >> 1 | (v->timer_dcr & 3);
+	return code == 7 ? 1 : 2ull << code;
+}
+
+/* Timer clocks per period (periodic mode), at least the minimum. */
+static uint64_t timer_period(const struct vlapic *v)
+{
+	uint64_t p = v->timer_icr * timer_divisor(v);
+	uint64_t min = v->timer_hz / MIN_PERIOD_PER_SECOND;
+	return p < min ? min : p;
+}
+
+static uint64_t timer_clocks(const struct vlapic *v, uint64_t now)
+{
+	if (now <= v->timer_t0)
+		return 0;
+	return dev_clock_muldiv(now - v->timer_t0, v->timer_hz, v->clk.hz);
+}
+
+/* First dev-clock tick at which timer_clocks() reaches c. */
+static uint64_t timer_clock_tick(const struct vlapic *v, uint64_t c)
+{
+	uint64_t t = dev_clock_muldiv(c, v->clk.hz, v->timer_hz);
+	if ((c % v->timer_hz) * v->clk.hz % v->timer_hz)
+		t++;
+	return v->timer_t0 + t;
+}
+
+/* Start counting `count` from now: the first expiry after count * div
+ * clocks, then every period in periodic mode. */
+static void timer_start(struct vlapic *v, uint64_t now, uint64_t count)
+{
+	v->timer_armed = count != 0;
+	v->timer_t0 = now;
+	v->timer_due = count * timer_divisor(v);
+	v->timer_period = timer_mode(v) == VLAPIC_TIMER_PERIODIC ?
+			  timer_period(v) : 0;
+}
+
+/* Move t0 by whole seconds, which are whole timer clocks too. */
+static void timer_rebase(struct vlapic *v, uint64_t now)
+{
+	if (!v->timer_armed || now <= v->timer_t0)
+		return;
+	uint64_t m = (now - v->timer_t0) / v->clk.hz;
+	uint64_t k = v->timer_due / v->timer_hz;
+	if (k < m)
+		m = k;
+	v->timer_t0 += m * v->clk.hz;
+	v->timer_due -= m * v->timer_hz;
+}
+
+static uint32_t timer_current(const struct vlapic *v, uint64_t now)
+{
+	if (!v->timer_armed || timer_mode(v) == VLAPIC_TIMER_TSC_DEADLINE)
+		return 0;
+	uint64_t c = timer_clocks(v, now), due = v->timer_due;
+	if (c >= due) {
+		if (!v->timer_period)
+			return 0; /* one-shot: stays at 0 */
+		due += ((c - due) / v->timer_period + 1) * v->timer_period;
+	}
+	uint64_t div = timer_divisor(v);
+	uint64_t count = (due - c + div - 1) / div;
+	return count > v->timer_icr ? v->timer_icr : (uint32_t)count;
+}
+
+static void timer_fire(struct vlapic *v)
+{
+	uint32_t lvt = v->lvt[VLAPIC_LVT_TIMER];
+	v->timer_fired++;
+	if (!(lvt & APIC_LVT_MASKED))
+		vlapic_accept(v, lvt & APIC_LVT_VECTOR, false);
+}
+
+static void timer_update(struct vlapic *v, uint64_t now)
+{
+	if (timer_mode(v) == VLAPIC_TIMER_TSC_DEADLINE) {
+		if (v->tsc_deadline && now >= v->tsc_deadline) {
+			v->tsc_deadline = 0; /* the MSR reads 0 once fired */
+			timer_fire(v);
+		}
+		return;
+	}
+	if (!v->timer_armed)
+		return;
+	uint64_t c = timer_clocks(v, now);
+	if (c >= v->timer_due) {
+		uint64_t n = 1;
+		if (v->timer_period) {
+			n += (c - v->timer_due) / v->timer_period;
+			v->timer_due += n * v->timer_period;
+		} else {
+			v->timer_armed = false;
+		}
+		v->timer_coalesced += n - 1;
+		timer_fire(v);
+	}
+	timer_rebase(v, now);
+}
+
+void vlapic_update(struct vlapic *v, uint64_t now)
+{
+	timer_update(v, now);
+}
+
+uint64_t vlapic_next_event(const struct vlapic *v)
+{
+	if (v->lvt[VLAPIC_LVT_TIMER] & APIC_LVT_MASKED)
+		return DEV_CLOCK_NEVER; /* counts on, raises nothing */
+	if (timer_mode(v) == VLAPIC_TIMER_TSC_DEADLINE)
+		return v->tsc_deadline ? v->tsc_deadline : DEV_CLOCK_NEVER;
+	if (!v->timer_armed)
+		return DEV_CLOCK_NEVER;
+	return timer_clock_tick(v, v->timer_due);
+}
+
+void vlapic_set_tsc_deadline(struct vlapic *v, uint64_t deadline)
+{
+	if (timer_mode(v) != VLAPIC_TIMER_TSC_DEADLINE)
+		return; /* "writes are ignored" in the other modes */
+	v->tsc_deadline = deadline;
+	timer_update(v, now_ticks(v)); /* a past deadline fires now */
+}
+
+uint64_t vlapic_get_tsc_deadline(const struct vlapic *v)
+{
+	if (timer_mode(v) != VLAPIC_TIMER_TSC_DEADLINE || !v->tsc_deadline)
+		return 0;
+	return now_ticks(v) >= v->tsc_deadline ? 0 : v->tsc_deadline;
+}
+
+static void timer_write_icr(struct vlapic *v, uint32_t val)
+{
+	uint64_t now = now_ticks(v);
+	if (timer_mode(v) == VLAPIC_TIMER_TSC_DEADLINE)
+		return; /* ignored in TSC-deadline mode */
+	timer_update(v, now);
+	v->timer_icr = val;
+	timer_start(v, now, val); /* 0 stops the timer */
+}
+
+/* A new divisor applies from now on to what is left of the count. */
+static void timer_write_dcr(struct vlapic *v, uint32_t val)
+{
+	uint64_t now = now_ticks(v);
+	timer_update(v, now);
+	uint32_t left = timer_current(v, now);
+	v->timer_dcr = val & DCR_WRITABLE;
+	if (v->timer_armed && timer_mode(v) != VLAPIC_TIMER_TSC_DEADLINE)
+		timer_start(v, now, left);
+}
+
+/* "A write to the LVT Timer Register that changes the timer mode disarms
+ * the local APIC timer" (to or from TSC-deadline); one-shot <-> periodic
+ * keeps the current count running with the new reload rule. */
+static void timer_write_lvt(struct vlapic *v, uint32_t val)
+{
+	uint64_t now = now_ticks(v);
+	timer_update(v, now); /* expiries so far used the old LVT */
+	enum vlapic_timer_mode old = timer_mode(v);
+	v->lvt[VLAPIC_LVT_TIMER] = val;
+	enum vlapic_timer_mode mode = timer_mode(v);
+	if ((old == VLAPIC_TIMER_TSC_DEADLINE) !=
+	    (mode == VLAPIC_TIMER_TSC_DEADLINE)) {
+		v->timer_armed = false;
+		v->timer_icr = 0;
+		v->tsc_deadline = 0;
+	} else if (v->timer_armed) {
+		v->timer_period = mode == VLAPIC_TIMER_PERIODIC ?
+				  timer_period(v) : 0;
+	}
+}
+
+/* ---- registers ---------------------------------------------------------- */
+
+static void lvt_write(struct vlapic *v, unsigned idx, uint32_t val)
+{
+	val &= lvt_writable[idx];
+	if (!vlapic_sw_enabled(v))
+		val |= APIC_LVT_MASKED; /* cannot unmask while disabled */
+	if (idx == VLAPIC_LVT_LINT0 || idx == VLAPIC_LVT_LINT1) {
+		if (val & APIC_LVT_LEVEL)
+			val |= v->lvt[idx] & APIC_LVT_REMOTE_IRR;
+		v->lvt[idx] = val;
+		lint_eval(v, idx, false); /* a level input may fire now */
+		return;
+	}
+	if (idx == VLAPIC_LVT_TIMER)
+		timer_write_lvt(v, val);
+	else
+		v->lvt[idx] = val;
+}
+
+static void svr_write(struct vlapic *v, uint32_t val)
+{
+	v->svr = val & svr_writable(v);
+	if (!vlapic_sw_enabled(v))
+		for (unsigned i = 0; i < VLAPIC_LVT_COUNT; i++)
+			v->lvt[i] |= APIC_LVT_MASKED;
+}
+
+/* Which registers exist at `off` in this mode, and how. */
+static unsigned reg_access(unsigned off, bool x2)
+{
+	if (off >= APIC_ISR && off < APIC_IRR + 0x80)
+		return REG_R; /* ISR, TMR, IRR */
+	if (off >= APIC_LVT_TIMER && off <= APIC_LVT_ERROR)
+		return REG_R | REG_W;
+	switch (off) {
+	case APIC_ID:
+	case APIC_VERSION:
+	case APIC_PPR:
+	case APIC_TIMER_CCR:
+		return REG_R; /* the xAPIC ID is read-only here too */
+	case APIC_TPR:
+	case APIC_SVR:
+	case APIC_ESR:
+	case APIC_ICR_LOW:
+	case APIC_TIMER_ICR:
+	case APIC_TIMER_DCR:
+		return REG_R | REG_W;
+	case APIC_EOI:
+		return REG_W;
+	case APIC_LDR:
+		return x2 ? REG_R : REG_R | REG_W;
+	case APIC_APR:
+	case APIC_RRD:
+		return x2 ? 0 : REG_R;
+	case APIC_DFR:
+	case APIC_ICR_HIGH:
+		return x2 ? 0 : REG_R | REG_W;
+	case APIC_SELF_IPI:
+		return x2 ? REG_W : 0;
+	}
+	return 0;
+}
+
+/* The 32-bit value of a readable register (not the x2APIC ICR). */
+static uint32_t reg_read(const struct vlapic *v, unsigned off)
+{
+	if (off >= APIC_ISR && off < APIC_IRR + 0x80) {
+		unsigned i = (off - APIC_ISR) / 0x10;
+		const uint32_t *r = i < 8 ? v->isr : i < 16 ? v->tmr : v->irr;
+		return r[i % 8];
+	}
+	if (off >= APIC_LVT_TIMER && off <= APIC_LVT_ERROR)
+		return v->lvt[(off - APIC_LVT_TIMER) / 0x10];
+	switch (off) {
+	case APIC_ID:
+		return vlapic_x2apic_mode(v) ? v->id : (v->id & 0xff) << 24;
+	case APIC_VERSION:
+		return APIC_VERSION_ID | APIC_MAX_LVT << 16 |
+		       (v->eoi_suppression_allowed ?
+			APIC_VERSION_EOI_SUPPRESS : 0);
+	case APIC_TPR:
+		return v->tpr;
+	case APIC_PPR:
+		return vlapic_ppr(v);
+	case APIC_LDR:
+		return read_ldr(v);
+	case APIC_DFR:
+		return v->dfr;
+	case APIC_SVR:
+		return v->svr;
+	case APIC_ESR:
+		return v->esr;
+	case APIC_ICR_LOW:
+		return (uint32_t)v->icr;
+	case APIC_ICR_HIGH:
+		return (uint32_t)(v->icr >> 32);
+	case APIC_TIMER_ICR:
+		return v->timer_icr;
+	case APIC_TIMER_CCR:
+		return timer_current(v, now_ticks(v));
+	case APIC_TIMER_DCR:
+		return v->timer_dcr;
+	}
+	return 0; /* APR, RRD, EOI */
+}
+
+/* Write a writable register; bits that do not exist are dropped. */
+static void reg_write(struct vlapic *v, unsigned off, uint32_t val)
+{
+	if (off >= APIC_LVT_TIMER && off <= APIC_LVT_ERROR) {
+		lvt_write(v, (off - APIC_LVT_TIMER) / 0x10, val);
+		return;
+	}
+	switch (off) {
+	case APIC_TPR:
+		v->tpr = val & 0xff;
+		break;
+	case APIC_EOI:
+		eoi(v);
+		break;
+	case APIC_LDR:
+		v->ldr = val & LDR_WRITABLE;
+		break;
+	case APIC_DFR:
+		v->dfr = (val & DFR_MODEL) | ~DFR_MODEL;
+		break;
+	case APIC_SVR:
+		svr_write(v, val);
+		break;
+	case APIC_ESR: /* latch the errors seen since the last write */
+		v->esr = v->esr_pending;
+		v->esr_pending = 0;
+		break;
+	case APIC_ICR_LOW:
+		v->icr = (v->icr & ~0xffffffffull) | (val & ICR_LOW_WRITABLE);
+		icr_send(v);
+		break;
+	case APIC_ICR_HIGH:
+		v->icr = (uint32_t)v->icr |
+			 (uint64_t)(val & ICR_HIGH_WRITABLE) << 32;
+		break;
+	case APIC_TIMER_ICR:
+		timer_write_icr(v, val);
+		break;
+	case APIC_TIMER_DCR:
+		timer_write_dcr(v, val);
+		break;
+	case APIC_SELF_IPI:
+		self_ipi(v, val & 0xff);
+		break;
+	}
+}
+
+/* ---- xAPIC MMIO --------------------------------------------------------- */
+
+void vlapic_mmio_read(void *dev, uint64_t off, unsigned size, uint64_t *value)
+{
+	struct vlapic *v = dev;
+	uint64_t mask = size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+	unsigned reg = (unsigned)off & 0xff0, byte = (unsigned)off & 0xf;
+	uint64_t full = 0;
+
+	if (!vlapic_xapic_mmio_active(v)) {
+		*value = mask;
+		return;
+	}
+	unsigned acc = reg_access(reg, false);
+	if (!acc)
+		raise_error(v, APIC_ESR_ILLEGAL_REG);
+	else if (acc & REG_R)
+		full = reg_read(v, reg);
+	*value = byte < 8 ? (full >> (8 * byte)) & mask : 0;
+}
+
+int vlapic_mmio_write(void *dev, uint64_t off, unsigned size, uint64_t value)
+{
+	struct vlapic *v = dev;
+	if (!vlapic_xapic_mmio_active(v))
+		return 0;
+	if (size != 4 || (off & 0xf)) {
+		v->odd_mmio_writes++;
+		return 0;
+	}
+	unsigned acc = reg_access((unsigned)off & 0xff0, false);
+	if (!acc)
+		raise_error(v, APIC_ESR_ILLEGAL_REG);
+	else if (acc & REG_W)
+		reg_write(v, (unsigned)off & 0xff0, (uint32_t)value);
+	return 0;
+}
+
+/* ---- x2APIC MSRs ("x2APIC Register Address Space") ---------------------- */
+
+/* Bits a WRMSR may set (others are RsvdZ: #GP). Read-only status bits
+ * (delivery status, remote IRR) may be written back as read. */
+static uint32_t x2apic_defined_bits(const struct vlapic *v, unsigned off)
+{
+	if (off >= APIC_LVT_TIMER && off <= APIC_LVT_ERROR) {
+		unsigned i = (off - APIC_LVT_TIMER) / 0x10;
+		uint32_t ro = APIC_LVT_PENDING;
+		if (i == VLAPIC_LVT_LINT0 || i == VLAPIC_LVT_LINT1)
+			ro |= APIC_LVT_REMOTE_IRR;
+		return lvt_writable[i] | ro;
+	}
+	switch (off) {
+	case APIC_TPR:
+	case APIC_SELF_IPI:
+		return 0xff;
+	case APIC_SVR:
+		return svr_writable(v);
+	case APIC_TIMER_ICR:
+		return 0xffffffffu;
+	case APIC_TIMER_DCR:
+		return DCR_WRITABLE;
+	}
+	return 0; /* EOI and ESR: only 0 may be written */
+}
+
+static bool x2apic_msr(const struct vlapic *v, uint32_t msr, unsigned *off)
+{
+	if (!vlapic_x2apic_mode(v) || msr < X2APIC_MSR_FIRST ||
+	    msr > X2APIC_MSR_LAST)
+		return false;
+	*off = (msr - X2APIC_MSR_FIRST) << 4;
+	return true;
+}
+
+int vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *value)
+{
+	unsigned off;
+	if (!x2apic_msr(v, msr, &off) || !(reg_access(off, true) & REG_R))
+		return VLAPIC_GP;
+	*value = off == APIC_ICR_LOW ? v->icr : reg_read(v, off);
+	return 0;
+}
+
+int vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t value)
+{
+	unsigned off;
+	if (!x2apic_msr(v, msr, &off) || !(reg_access(off, true) & REG_W))
+		return VLAPIC_GP;
+	if (off == APIC_ICR_LOW) { /* one 64-bit register, no ICR2 */
+		if (value & X2APIC_ICR_RESERVED)
+			return VLAPIC_GP;
+		v->icr = value & ~(uint64_t)ICR_PENDING;
+		icr_send(v);
+		return 0;
+	}
+	if (value >> 32 || ((uint32_t)value & ~x2apic_defined_bits(v, off)))
+		return VLAPIC_GP;
+	reg_write(v, off, (uint32_t)value);
+	return 0;
+}
+
+/* ---- IA32_APIC_BASE ("x2APIC State Transitions") ------------------------ */
+
+/* Every register as at power-up, except the ID (kept by the caller). */
+static void reset_registers(struct vlapic *v)
+{
+	v->tpr = 0;
+	v->ldr = 0;
+	v->dfr = 0xffffffffu;
+	v->svr = 0xff;
+	v->esr = v->esr_pending = 0;
+	v->icr = 0;
+	memset(v->isr, 0, sizeof(v->isr));
+	memset(v->tmr, 0, sizeof(v->tmr));
+	memset(v->irr, 0, sizeof(v->irr));
+	for (unsigned i = 0; i < VLAPIC_LVT_COUNT; i++)
+		v->lvt[i] = APIC_LVT_MASKED;
+	v->timer_icr = 0;
+	v->timer_dcr = 0;
+	v->timer_armed = false;
+	v->timer_t0 = v->timer_due = v->timer_period = 0;
+	v->tsc_deadline = 0;
+}
+
+int vlapic_set_apic_base(struct vlapic *v, uint64_t value)
+{
+	const uint64_t mode = APIC_BASE_EN | APIC_BASE_EXTD;
+	uint64_t phys_mask = (1ull << v->phys_bits) - 1;
+	uint64_t reserved = 0x2ffull | ~phys_mask; /* bits 7:0, 9 */
+	if (!v->x2apic_allowed)
+		reserved |= APIC_BASE_EXTD;
+	uint64_t old = v->apic_base & mode, new = value & mode;
+
+	if (value & reserved)
+		return VLAPIC_GP;
+	if ((value & phys_mask & ~0xfffull) != VLAPIC_DEFAULT_BASE)
+		return VLAPIC_GP; /* relocation: not supported */
+	/* the invalid state; x2APIC -> xAPIC; disabled -> x2APIC */
+	if (new == APIC_BASE_EXTD || (old == mode && new == APIC_BASE_EN) ||
+	    (old == 0 && new == mode))
+		return VLAPIC_GP;
+	v->apic_base = VLAPIC_DEFAULT_BASE | new | (v->apic_base &
+						    APIC_BASE_BSP);
+	if (old && !new) /* "prior initialization ... may be lost" */
+		reset_registers(v);
+	return 0;
+}
+
+/* ---- reset -------------------------------------------------------------- */
+
+void vlapic_init(struct vlapic *v, const struct vlapic_config *cfg,
+		 const struct dev_clock *clk, const struct vlapic_hooks *hooks)
+{
+	memset(v, 0, sizeof(*v));
+	v->id = cfg->apic_id;
+	v->timer_hz = cfg->timer_hz ? cfg->timer_hz : 1;
+	v->phys_bits = cfg->phys_bits >= 32 && cfg->phys_bits <= 52 ?
+		       cfg->phys_bits : 36;
+	v->x2apic_allowed = cfg->x2apic;
+	v->eoi_suppression_allowed = cfg->eoi_suppression;
+	v->clk = *clk;
+	if (hooks)
+		v->hooks = *hooks;
+	v->apic_base = VLAPIC_DEFAULT_BASE | APIC_BASE_EN |
+		       (cfg->bsp ? APIC_BASE_BSP : 0);
+	reset_registers(v);
+}
+
+void vlapic_reset(struct vlapic *v, bool bsp)
+{
+	reset_registers(v);
+	v->apic_base &= ~APIC_BASE_BSP;
+	if (bsp)
+		v->apic_base |= APIC_BASE_BSP;
+}
+
+void vlapic_virtual_wire(struct vlapic *v)
+{
+	svr_write(v, v->svr | APIC_SVR_ENABLE);
+	lvt_write(v, VLAPIC_LVT_LINT0, VLAPIC_DM_EXTINT << APIC_LVT_DM_SHIFT);
+	lvt_write(v, VLAPIC_LVT_LINT1, VLAPIC_DM_NMI << APIC_LVT_DM_SHIFT);
+}
