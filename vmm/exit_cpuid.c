@@ -24,9 +24,8 @@ static void host_cpuid(uint32_t leaf, uint32_t subleaf,
 }
 
 /*
- * What this VM provides today: one vCPU; no local APIC (CPUID.1:EDX.APIC
- * clear, no APIC base MSR: Linux then runs on the 8259A PIC and the PIT
- * until the virtual LAPIC exists); no x2APIC, TSC-deadline,
+ * What this VM provides today: one vCPU with a local APIC (xAPIC and
+ * x2APIC, TSC-deadline timer: vmm/dev/vlapic.c); no
  * MWAIT, XSAVE switching, RDTSCP or INVPCID yet; the TSC rate Volt
  * measured (tsc_init), for leaves 0x15/0x16 when the host has none.
  */
@@ -38,7 +37,9 @@ const struct cpuid_policy *vcpu_cpuid_policy(struct vcpu *v)
 		*p = (struct cpuid_policy){
 			.vcpu_id = v->id,
 			.vcpu_count = 1,
-			.lapic = false, /* no virtual local APIC yet */
+			.lapic = true,        /* vmm/dev/vlapic.c */
+			.x2apic = true,
+			.tsc_deadline = true,
 			.tsc_hz = tsc_hz,
 		};
 		cpuid_policy_build(p, host_cpuid, NULL);

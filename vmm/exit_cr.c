@@ -5,10 +5,10 @@
  *    CR4 exits only when the guest tries to set it. VMX is not offered to
  *    guests (CPUID hides it), so that write raises #GP, as on a processor
  *    without VMX.
- *  - CR8, the task-priority register of 64-bit mode: without a virtual
- *    APIC to shadow it, MOV CR8 would read and write the host's own TPR
- *    (and could block the host's interrupts). Volt keeps the guest's
- *    value; the virtual local APIC will use it as its TPR.
+ *  - CR8, the task-priority register of 64-bit mode: without a TPR
+ *    shadow, MOV CR8 would read and write the host's own TPR (and could
+ *    block the host's interrupts). It is the guest's virtual local APIC's
+ *    TPR[7:4] (SDM vol. 3A 11.8.6.1).
  */
 #include "vmm/exit_handlers.h"
 #include "vmm/vcpu_state.h"
@@ -27,14 +27,15 @@ static enum vm_exit_action inject_gp(struct vcpu *v)
 
 static enum vm_exit_action cr8_access(struct vcpu *v, struct vm_exit *e)
 {
+	struct vlapic *l = &v->vm->dev.irq.lapic;
 	if (e->u.cr.access == VM_CR_MOV_FROM) {
-		vcpu_gpr_set(v, e->u.cr.gpr, v->cr8);
+		vcpu_gpr_set(v, e->u.cr.gpr, vlapic_get_tpr(l) >> 4);
 		return VM_RESUME_SKIP_INSN;
 	}
 	uint64_t value = vcpu_gpr_get(v, e->u.cr.gpr);
 	if (value & CR8_RESERVED)
 		return inject_gp(v);
-	v->cr8 = (uint8_t)value;
+	vlapic_set_tpr(l, (uint8_t)(value << 4)); /* CR8 = TPR[7:4] */
 	return VM_RESUME_SKIP_INSN;
 }
 

@@ -156,9 +156,12 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 		struct vm_exit e;
 		deliver_events(v, devices_touched);
 		virt_vcpu_run(v, &e);
-		/* Port I/O may have programmed a timer: look again. */
-		devices_touched = e.kind == VM_EXIT_IO &&
-				  vm_devices_timer_port(e.u.io.port);
+		/* The guest may have programmed a timer (PIT/RTC ports, the
+		 * local APIC's registers or TSC-deadline MSR): look again. */
+		devices_touched = (e.kind == VM_EXIT_IO &&
+				   vm_devices_timer_port(e.u.io.port)) ||
+				  e.kind == VM_EXIT_MEMORY_FAULT ||
+				  e.kind == VM_EXIT_MSR_WRITE;
 		v->exits++;
 		if ((unsigned)e.kind < VM_EXIT_KINDS)
 			v->exits_by_kind[e.kind]++;

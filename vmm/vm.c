@@ -6,6 +6,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/host_clock.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/tsc.h"
 #include "boot/boot_info.h"
 #include "lib/console.h"
 #include "lib/frames.h"
@@ -80,6 +81,23 @@ static int build_acpi_tables(struct vm *vm, struct acpi_build_result *r)
 	return 0;
 }
 
+/* The devices, configured to agree with what the guest is told: the
+ * ACPI tables (IOAPIC ID, PM ports) and CPUID (APIC timer clock, x2APIC,
+ * physical-address width). */
+static int create_devices(struct vm *vm, const struct acpi_build_result *acpi)
+{
+	const struct cpuid_policy *p = vcpu_cpuid_policy(&vm->vcpu);
+	struct vm_devices_config c = {
+		.unix_seconds = wall_clock_now(),
+		.acpi_pm_base = acpi->pm_base,
+		.irqchip = { .ioapic_id = acpi->ioapic_id,
+			     .timer_hz = p->crystal_hz ? p->crystal_hz : tsc_hz,
+			     .phys_bits = p->phys_addr_bits,
+			     .x2apic = p->x2apic },
+	};
+	return vm_devices_create(vm, &c);
+}
+
 static int vm_create(struct vm *vm, const struct boot_info *bi)
 {
 	struct vcpu_boot boot;
@@ -104,8 +122,9 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 		vm_printk(vm, "cannot set up its guest-physical memory\n");
 		return -1;
 	}
+	vm->vcpu.vm = vm;
 	if (build_acpi_tables(vm, &acpi) || vm_load_kernel(vm, bi, &boot) ||
-	    vm_devices_create(vm, wall_clock_now(), acpi.pm_base))
+	    create_devices(vm, &acpi))
 		return -1;
 	if (vm->cfg->exit_port && exit_port_attach(vm)) {
 		vm_printk(vm, "cannot attach the exit port\n");

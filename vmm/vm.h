@@ -42,7 +42,6 @@ struct vcpu {
 	uint8_t timer_vector;
 	bool irq_pending;        /* fired, not yet delivered */
 	uint8_t irq_vector;
-	uint8_t cr8;             /* task priority (MOV CR8), 0-15 */
 	/* When the backend must bring the vCPU back even if the guest does
 	 * not exit: the earliest device or hypercall-timer event (host TSC),
 	 * recomputed before every entry. */

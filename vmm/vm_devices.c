@@ -56,24 +56,23 @@ static void guest_power_off(void *ctx)
 
 static struct irq_line pic_input(struct vm_devices *d, unsigned irq)
 {
-	return (struct irq_line){ pic_irq_line_set, &d->pic, irq };
+	return vm_irqchip_isa_line(&d->irq, irq);
 }
 
-int vm_devices_create(struct vm *vm, uint64_t unix_seconds,
-		      uint16_t acpi_pm_base)
+int vm_devices_create(struct vm *vm, const struct vm_devices_config *cfg)
 {
 	struct vm_devices *d = &vm->dev;
 	d->clock = (struct dev_clock){ .now = host_tsc, .hz = tsc_hz };
-	pic_init(&d->pic);
-	if (pic_attach(&d->pic, &vm->io))
-		return attach_failed(vm, "8259A PIC");
+	if (vm_irqchip_create(&d->irq, &cfg->irqchip, &d->clock, &vm->io,
+			      &vm->mmio))
+		return attach_failed(vm, "interrupt controllers");
 	pit_init(&d->pit, &d->clock, pic_input(d, PIT_IRQ));
 	if (pit_attach(&d->pit, &vm->io))
 		return attach_failed(vm, "8254 PIT");
 	uart_init(&d->com1, pic_input(d, UART_COM1_IRQ), console_tx, vm);
 	if (uart_attach(&d->com1, &vm->io, UART_COM1_BASE))
 		return attach_failed(vm, "16550A UART");
-	rtc_init(&d->rtc, &d->clock, pic_input(d, RTC_IRQ), unix_seconds);
+	rtc_init(&d->rtc, &d->clock, pic_input(d, RTC_IRQ), cfg->unix_seconds);
 	rtc_set_memory_size(&d->rtc, vm->ram_bytes);
 	if (rtc_attach(&d->rtc, &vm->io))
 		return attach_failed(vm, "CMOS RTC");
@@ -82,7 +81,7 @@ int vm_devices_create(struct vm *vm, uint64_t unix_seconds,
 		return attach_failed(vm, "PC ports");
 	acpi_pm_init(&d->acpi_pm, &d->clock, pic_input(d, SCI_IRQ),
 		     guest_power_off, vm);
-	if (acpi_pm_attach(&d->acpi_pm, &vm->io, acpi_pm_base))
+	if (acpi_pm_attach(&d->acpi_pm, &vm->io, cfg->acpi_pm_base))
 		return attach_failed(vm, "ACPI PM registers");
 	if (vm->cfg->test_mmio && test_mmio_attach(&d->test_mmio, &vm->mmio))
 		return attach_failed(vm, "MMIO test device");
@@ -103,12 +102,14 @@ void vm_devices_update(struct vm *vm, uint64_t now, bool force)
 	pit_update(&d->pit, now);
 	rtc_update(&d->rtc, now);
 	acpi_pm_update(&d->acpi_pm, now);
+	vlapic_update(&d->irq.lapic, now);
 	d->next_event = earliest(earliest(pit_next_event(&d->pit),
 					  rtc_next_event(&d->rtc)),
-				 acpi_pm_next_event(&d->acpi_pm));
+				 earliest(acpi_pm_next_event(&d->acpi_pm),
+					  vlapic_next_event(&d->irq.lapic)));
 }
 
 uint8_t vm_devices_acknowledge(struct vm *vm)
 {
-	return (uint8_t)pic_acknowledge(&vm->dev.pic);
+	return vm_irqchip_acknowledge(&vm->dev.irq);
 }

@@ -15,18 +15,18 @@
 #include <stdint.h>
 #include "vmm/dev/acpi_pm.h"
 #include "vmm/dev/dev_clock.h"
-#include "vmm/dev/pic.h"
 #include "vmm/dev/pc_ports.h"
 #include "vmm/dev/pit.h"
 #include "vmm/dev/rtc_cmos.h"
 #include "vmm/dev/test_mmio.h"
 #include "vmm/dev/uart16550.h"
+#include "vmm/vm_irqchip.h"
 
 struct vm;
 
 struct vm_devices {
 	struct dev_clock clock;
-	struct pic pic;
+	struct vm_irqchip irq; /* 8259A pair, IOAPIC, local APIC */
 	struct pit pit;
 	struct uart com1;
 	struct rtc rtc;
@@ -39,8 +39,12 @@ struct vm_devices {
 
 /* Create and attach every device; 0, or -1 with the reason printed.
  * The RTC starts at `unix_seconds` (wall-clock time now). */
-int vm_devices_create(struct vm *vm, uint64_t unix_seconds,
-		      uint16_t acpi_pm_base);
+struct vm_devices_config {
+	uint64_t unix_seconds;   /* wall-clock time now, for the RTC */
+	uint16_t acpi_pm_base;   /* where the FADT puts the PM registers */
+	struct vm_irqchip_config irqchip;
+};
+int vm_devices_create(struct vm *vm, const struct vm_devices_config *cfg);
 /* Print what is left of the guest's last console line. */
 void vm_devices_flush_console(struct vm *vm);
 /* Bring timed devices up to `now` (raising their IRQs) when an event is
@@ -57,10 +61,10 @@ static inline bool vm_devices_timer_port(uint16_t port)
 	       (port >= ACPI_PM_DEFAULT_BASE &&
 		port < ACPI_PM_DEFAULT_BASE + ACPI_PM_PORTS);
 }
-/* An interrupt waits at the PIC's INTR output. */
-static inline bool vm_devices_interrupt_pending(const struct vm_devices *d)
+/* An interrupt waits for the vCPU (local APIC, or the 8259A's INTR). */
+static inline bool vm_devices_interrupt_pending(struct vm_devices *d)
 {
-	return pic_has_interrupt(&d->pic);
+	return vm_irqchip_pending(&d->irq);
 }
 /* The interrupt-acknowledge cycle: the vector to inject. */
 uint8_t vm_devices_acknowledge(struct vm *vm);

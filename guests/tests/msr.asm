@@ -23,12 +23,11 @@ start:
 .t1_fail:
 	RESULT_ZF 1
 
-	; 2: no local APIC is offered yet (CPUID.1:EDX.APIC clear), so
-	; IA32_APIC_BASE does not exist: #GP, as on a processor without it.
-	mov byte [gp_seen], 0
+	; 2: IA32_APIC_BASE (the virtual local APIC's): enabled BSP at
+	; 0xfee00000.
 	mov ecx, 0x1b
 	rdmsr
-	cmp byte [gp_seen], 1
+	cmp eax, 0xfee00900
 	RESULT_ZF 2
 
 	; 3: an unknown MSR raises #GP.

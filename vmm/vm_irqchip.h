@@ -1,0 +1,56 @@
+/*
+ * A VM's interrupt controllers and how they are wired, as on a PC with an
+ * APIC (Intel MultiProcessor Specification 1.4 "virtual wire" and "symmetric
+ * I/O" modes; SDM vol. 3A 11.6 for the local APIC's LINT0):
+ *
+ *   ISA IRQ n --+--> 8259A input n --> INTR --> local APIC LINT0 (ExtINT)
+ *               +--> IOAPIC pin n (IRQ 0: pin 2) --> message --> local APIC
+ *   local APIC: timer, IPIs, EOI of level vectors --> IOAPIC remote IRR
+ *
+ * Until the guest programs its APIC, LINT0 is in ExtINT mode (as a BIOS
+ * leaves it), so the 8259A reaches the CPU; Linux then moves the timer
+ * and devices to the IOAPIC. One local APIC for now (uniprocessor VMs);
+ * SMP guests add one per vCPU.
+ */
+#ifndef VOLT_VMM_VM_IRQCHIP_H
+#define VOLT_VMM_VM_IRQCHIP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vmm/dev/irq.h"
+#include "vmm/dev/ioapic.h"
+#include "vmm/dev/pic.h"
+#include "vmm/dev/vlapic.h"
+
+struct vm;
+struct mmio_bus;
+struct io_bus;
+struct dev_clock;
+
+struct vm_irqchip {
+	struct pic pic;
+	struct ioapic ioapic;
+	struct vlapic lapic;  /* vCPU 0's */
+	bool extint;          /* an IOAPIC ExtINT message: take the 8259A's */
+};
+
+struct vm_irqchip_config {
+	uint8_t ioapic_id;    /* what the MADT says */
+	uint64_t timer_hz;    /* the APIC timer clock CPUID 0x15 shows */
+	uint8_t phys_bits;    /* the guest's MAXPHYADDR */
+	bool x2apic;          /* offered in CPUID */
+};
+
+int vm_irqchip_create(struct vm_irqchip *c, const struct vm_irqchip_config *cfg,
+		      const struct dev_clock *clk, struct io_bus *io,
+		      struct mmio_bus *mmio);
+/* The line of ISA IRQ `irq` (0-15): to both the 8259A and the IOAPIC. */
+struct irq_line vm_irqchip_isa_line(struct vm_irqchip *c, unsigned irq);
+
+/* An interrupt waits for the vCPU (from its local APIC or the 8259A). */
+bool vm_irqchip_pending(struct vm_irqchip *c);
+/* The interrupt-acknowledge cycle: the vector to inject. Only after
+ * vm_irqchip_pending said yes and the guest can take it. */
+uint8_t vm_irqchip_acknowledge(struct vm_irqchip *c);
+
+#endif
