@@ -2,6 +2,7 @@
  * HLT, host interrupts, and the exits that end a VM. A stopped VM is
  * reported with what happened and where; Volt and the other VMs go on.
  */
+#include "arch/x86/idt.h"
 #include "vmm/exit_handlers.h"
 #include "vmm/virt_ops.h"
 
@@ -46,7 +47,10 @@ enum vm_exit_action exit_nmi(struct vcpu *v, struct vm_exit *e)
 enum vm_exit_action exit_external_interrupt(struct vcpu *v,
 					    struct vm_exit *e)
 {
-	return VM_RESUME; /* a host interrupt: acknowledged by the exit */
+	/* A host interrupt, taken from the local APIC by the exit: its
+	 * handler runs now (and sends the EOI). */
+	idt_dispatch_acknowledged(e->u.interrupt.vector);
+	return VM_RESUME;
 }
 
 enum vm_exit_action exit_fatal(struct vcpu *v, struct vm_exit *e)

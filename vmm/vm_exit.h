@@ -84,6 +84,9 @@ struct vm_exit {
 			uint8_t vector; /* the guest starts at vector << 12 */
 		} sipi;
 		struct {
+			uint8_t vector; /* a host interrupt, already acknowledged */
+		} interrupt;
+		struct {
 			uint8_t vector;
 			bool has_error;
 			uint32_t error;

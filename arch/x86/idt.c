@@ -12,6 +12,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpu_tables.h"
 #include "arch/x86/idt.h"
+#include "arch/x86/lapic.h"
 #include "lib/console.h"
 
 #define GATE_TYPE_INTERRUPT 0xeu /* 64-bit interrupt gate: clears IF */
@@ -114,4 +115,26 @@ void trap_dispatch(struct trap_frame *f)
 		/* Report each stray vector once; count the rest silently. */
 		trap_report_unexpected(f);
 	}
+}
+
+/*
+ * A VM exit with "acknowledge interrupt on exit" (SDM vol. 3C 25.7.1,
+ * 27.2.2) has already taken the interrupt from the local APIC (its ISR bit
+ * is set) without running the handler: run it now, as if the interrupt had
+ * arrived in Volt. A vector without a handler is counted like any stray
+ * one and gets its EOI here, so it cannot block lower-priority interrupts.
+ */
+void idt_dispatch_acknowledged(uint8_t vector)
+{
+	trap_handler_fn fn = __atomic_load_n(&handlers[vector], __ATOMIC_ACQUIRE);
+	struct trap_frame f = { .vector = vector };
+
+	if (fn) {
+		fn(&f);
+		return;
+	}
+	if (__atomic_fetch_add(&unexpected_counts[vector], 1,
+			       __ATOMIC_RELAXED) == 0)
+		trap_report_unexpected(&f);
+	lapic_eoi();
 }

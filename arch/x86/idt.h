@@ -95,6 +95,10 @@ void idt_load(void);
  */
 void idt_set_handler(uint8_t vector, trap_handler_fn fn);
 
+/* Run the handler of an interrupt a VM exit acknowledged (and EOI it when
+ * nobody handles that vector). Interrupts disabled. */
+void idt_dispatch_acknowledged(uint8_t vector);
+
 /* How many times an interrupt vector without a handler arrived. */
 uint64_t idt_unexpected_count(uint8_t vector);
 

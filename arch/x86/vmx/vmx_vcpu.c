@@ -398,7 +398,10 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 		e->kind = VM_EXIT_TRIPLE_FAULT;
 		break;
 	case VMX_EXIT_REASON_EXTERNAL_INTERRUPT:
+		/* Acknowledged on exit: the vector is in the exit's
+		 * interruption information (27.2.2). */
 		e->kind = VM_EXIT_EXTERNAL_INTERRUPT;
+		e->u.interrupt.vector = (uint8_t)vmcs_read32(VM_EXIT_INTR_INFO);
 		break;
 	case VMX_EXIT_REASON_EXCEPTION_NMI:
 		/* With NMI exiting on, a host NMI lands here; guest exceptions
