@@ -36,7 +36,7 @@ const struct cpuid_policy *vcpu_cpuid_policy(struct vcpu *v)
 	if (!v->cpuid_policy_ready) {
 		*p = (struct cpuid_policy){
 			.vcpu_id = v->id,
-			.vcpu_count = 1,
+			.vcpu_count = v->vm->vcpu_count,
 			.lapic = true,        /* vmm/dev/vlapic.c */
 			.x2apic = true,
 			.tsc_deadline = true,

@@ -27,7 +27,7 @@ static enum vm_exit_action inject_gp(struct vcpu *v)
 
 static enum vm_exit_action cr8_access(struct vcpu *v, struct vm_exit *e)
 {
-	struct vlapic *l = &v->vm->dev.irq.lapic;
+	struct vlapic *l = &v->vm->dev.irq.lapic[v->id];
 	if (e->u.cr.access == VM_CR_MOV_FROM) {
 		vcpu_gpr_set(v, e->u.cr.gpr, vlapic_get_tpr(l) >> 4);
 		return VM_RESUME_SKIP_INSN;

@@ -11,14 +11,15 @@
 /*
  * HLT with interrupts disabled can only end by NMI, SMI or INIT, none of
  * which reaches a uniprocessor VM: the guest has stopped for good (Linux
- * does this after a power-off it could not perform). Otherwise the vCPU
- * blocks until an interrupt comes.
+ * does this after a power-off it could not perform). In an SMP VM it
+ * parks that processor until the VM ends. Otherwise the vCPU blocks until
+ * an interrupt comes.
  */
 enum vm_exit_action exit_hlt(struct vcpu *v, struct vm_exit *e)
 {
 	struct vcpu_cpu_state s;
 	virt_vcpu_get_cpu_state(v, &s);
-	if (!(s.rflags & RFLAGS_IF)) {
+	if (!(s.rflags & RFLAGS_IF) && v->vm->vcpu_count == 1) {
 		vm_printk(v->vm, "halted at %#lx with interrupts disabled; "
 			  "stopping\n", (unsigned long)e->rip);
 		return VM_KILL;

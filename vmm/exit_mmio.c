@@ -33,15 +33,30 @@ static const void *gpa_ptr(void *opaque, uint64_t gpa, size_t len)
 	return vm_gpa_to_host(opaque, gpa, len);
 }
 
+static struct vlapic *own_lapic(struct vcpu *v)
+{
+	return &v->vm->dev.irq.lapic[v->id];
+}
+
+/* The device at gpa: this vCPU's local APIC, or the VM's MMIO bus. */
 static int dev_read(void *ctx, uint64_t gpa, unsigned size, uint64_t *val)
 {
 	struct mmio_ctx *c = ctx;
+	if (vm_irqchip_lapic_page(gpa)) {
+		vlapic_mmio_read(own_lapic(c->v), gpa - VM_LAPIC_BASE, size, val);
+		return 0;
+	}
 	return mmio_bus_read(&c->v->vm->mmio, gpa, size, val) ? 0 : -1;
 }
 
 static int dev_write(void *ctx, uint64_t gpa, unsigned size, uint64_t val)
 {
 	struct mmio_ctx *c = ctx;
+	if (vm_irqchip_lapic_page(gpa)) {
+		c->stop = vlapic_mmio_write(own_lapic(c->v), gpa - VM_LAPIC_BASE,
+					    size, val);
+		return 0;
+	}
 	return mmio_bus_write(&c->v->vm->mmio, gpa, size, val, &c->stop) ? 0
 									 : -1;
 }
@@ -120,7 +135,8 @@ static enum vm_exit_action unsupported(struct vcpu *v, const struct vm_exit *e,
 
 enum vm_exit_action exit_memory_fault(struct vcpu *v, struct vm_exit *e)
 {
-	if (!mmio_bus_find(&v->vm->mmio, e->u.memory.gpa, 1) ||
+	if ((!vm_irqchip_lapic_page(e->u.memory.gpa) &&
+	     !mmio_bus_find(&v->vm->mmio, e->u.memory.gpa, 1)) ||
 	    e->u.memory.fetch)
 		return exit_fatal(v, e);
 

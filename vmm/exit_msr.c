@@ -27,7 +27,7 @@ static bool lapic_msr(uint32_t index)
 
 static int lapic_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 {
-	struct vlapic *l = &v->vm->dev.irq.lapic;
+	struct vlapic *l = &v->vm->dev.irq.lapic[v->id];
 	if (index == MSR_APIC_BASE)
 		*value = vlapic_apic_base(l);
 	else if (index == MSR_TSC_DEADLINE)
@@ -39,7 +39,7 @@ static int lapic_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 
 static int lapic_msr_write(struct vcpu *v, uint32_t index, uint64_t value)
 {
-	struct vlapic *l = &v->vm->dev.irq.lapic;
+	struct vlapic *l = &v->vm->dev.irq.lapic[v->id];
 	if (index == MSR_APIC_BASE)
 		return vlapic_set_apic_base(l, value);
 	if (index == MSR_TSC_DEADLINE) {

@@ -2,7 +2,9 @@
  * How a vCPU starts: the CPU state a loader asks for. Generic (no VT-x):
  * loaders (vmm/loader/) fill it, the backend turns it into guest state.
  *
- *   VCPU_BOOT_REAL16  real mode, CS:IP = 0:entry (Volt's flat test guests)
+ *   VCPU_BOOT_REAL16  real mode, CS:IP = real_cs:entry (Volt's flat test
+ *                     guests: 0:entry; an AP after a start-up IPI with
+ *                     vector v: (v << 8):0)
  *   VCPU_BOOT_PROT32  32-bit protected mode, paging off, flat 4 GiB code
  *                     and data segments (Multiboot; Linux's 32-bit entry)
  *   VCPU_BOOT_LONG64  64-bit mode with the loader's page tables at cr3
@@ -27,7 +29,8 @@ enum vcpu_boot_mode {
 
 struct vcpu_boot {
 	enum vcpu_boot_mode mode;
-	uint64_t entry;     /* RIP (REAL16: IP with CS = 0) */
+	uint64_t entry;     /* RIP (REAL16: IP) */
+	uint16_t real_cs;   /* REAL16: CS (base = real_cs << 4) */
 	uint64_t stack;     /* RSP */
 	uint64_t cr3;       /* LONG64: guest-physical PML4 */
 	uint64_t gdt_base;  /* PROT32/LONG64: guest-physical GDT */

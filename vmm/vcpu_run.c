@@ -62,7 +62,9 @@ void vcpu_report_exits(const struct vcpu *v)
 					   "%s%s %lu", n ? ", " : "",
 					   vm_exit_kind_name(k),
 					   (unsigned long)v->exits_by_kind[k]);
-	if (n)
+	if (n && v->vm->vcpu_count > 1)
+		vm_printk(v->vm, "vCPU %u exits by kind: %s\n", v->id, line);
+	else if (n)
 		vm_printk(v->vm, "exits by kind: %s\n", line);
 }
 
@@ -86,7 +88,7 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 /* Is an interrupt waiting for this vCPU (hypercall timer or the PIC)? */
 static bool interrupt_waiting(struct vcpu *v)
 {
-	return v->irq_pending || vm_devices_interrupt_pending(&v->vm->dev);
+	return v->irq_pending || vm_devices_interrupt_pending(&v->vm->dev, v->id);
 }
 
 /*
@@ -121,7 +123,7 @@ static bool deliver_events(struct vcpu *v, bool devices_touched)
 			v->irq_pending = false;
 			virt_vcpu_inject_interrupt(v, v->irq_vector);
 		} else {
-			virt_vcpu_inject_interrupt(v, vm_devices_acknowledge(v->vm));
+			virt_vcpu_inject_interrupt(v, vm_devices_acknowledge(v->vm, v->id));
 		}
 		waiting = interrupt_waiting(v);
 	}
@@ -130,46 +132,96 @@ static bool deliver_events(struct vcpu *v, bool devices_touched)
 	return injected || waiting;
 }
 
+#define RFLAGS_IF (1ull << 9)
+
+static bool guest_interrupts_enabled(struct vcpu *v)
+{
+	struct vcpu_cpu_state st;
+	virt_vcpu_get_cpu_state(v, &st);
+	return st.rflags & RFLAGS_IF;
+}
+
 /*
  * A halted vCPU waits for its next event. Until the credit scheduler
  * exists this waits here, on the vCPU's own processor; the scheduler will
- * instead block the vCPU and let the idle path choose a C-state. Returns
- * false when nothing can ever wake it.
+ * instead block the vCPU and let the idle path choose a C-state. With
+ * interrupts off (an SMP guest parking a processor, as Linux does when it
+ * stops the others) only the end of the VM wakes it. Returns false when
+ * nothing can ever wake it, or the VM is stopping.
  */
 static bool vcpu_wait_for_event(struct vcpu *v)
 {
+	struct vm *vm = v->vm;
+	bool parked = !guest_interrupts_enabled(v);
 	for (;;) {
-		if (deliver_events(v, false))
-			return true;
-		if (v->next_event == DEV_CLOCK_NEVER)
+		if (__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE))
 			return false;
-		while (rdtsc() < v->next_event)
+		if (!parked) {
+			uint64_t flags = spin_lock(&vm->lock);
+			bool woken = deliver_events(v, false);
+			spin_unlock(&vm->lock, flags);
+			if (woken)
+				return true;
+			/* Alone, a vCPU with no timer left sleeps forever;
+			 * with others, an IPI may still come. */
+			if (v->next_event == DEV_CLOCK_NEVER && vm->vcpu_count == 1)
+				return false;
+		}
+		uint64_t until = parked ? 0 : v->next_event;
+		while (rdtsc() < until && !__atomic_load_n(&vm->stopping,
+							   __ATOMIC_ACQUIRE))
 			cpu_relax();
+		cpu_relax();
 	}
 }
 
-/* Run until the VM exits or is stopped; returns the final action. */
+/* Handle one exit, under the VM's lock: devices and interrupt controllers
+ * are shared with the VM's other vCPUs. */
+static enum vm_exit_action handle_exit(struct vcpu *v, struct vm_exit *e)
+{
+	v->exits++;
+	if ((unsigned)e->kind < VM_EXIT_KINDS)
+		v->exits_by_kind[e->kind]++;
+	/* Kinds without a handler (yet) stop the VM with a report. */
+	exit_handler_fn fn = (unsigned)e->kind < VM_EXIT_KINDS &&
+					     exit_table[e->kind]
+				     ? exit_table[e->kind] : exit_fatal;
+	uint64_t flags = spin_lock(&v->vm->lock);
+	enum vm_exit_action a = fn(v, e);
+	spin_unlock(&v->vm->lock, flags);
+	return a;
+}
+
+/* The guest may have programmed a timer (PIT/RTC ports, the local APIC's
+ * registers or TSC-deadline MSR): next_event must be looked at again. */
+static bool may_touch_timers(const struct vm_exit *e)
+{
+	return (e->kind == VM_EXIT_IO && vm_devices_timer_port(e->u.io.port)) ||
+	       e->kind == VM_EXIT_MEMORY_FAULT || e->kind == VM_EXIT_MSR_WRITE;
+}
+
+/* Run until the VM exits or is stopped; returns the final action
+ * (VM_KILL, silently, when another vCPU ended the VM). */
 enum vm_exit_action vcpu_run(struct vcpu *v)
 {
+	struct vm *vm = v->vm;
 	bool devices_touched = true;
 	for (;;) {
 		struct vm_exit e;
+		uint64_t flags = spin_lock(&vm->lock);
+		/* Set before the last look at events: a vCPU that makes one
+		 * pending after this kicks us out of the guest. */
+		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		deliver_events(v, devices_touched);
+		spin_unlock(&vm->lock, flags);
+		if (__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {
+			v->in_guest = false;
+			return VM_KILL;
+		}
 		virt_vcpu_run(v, &e);
-		/* The guest may have programmed a timer (PIT/RTC ports, the
-		 * local APIC's registers or TSC-deadline MSR): look again. */
-		devices_touched = (e.kind == VM_EXIT_IO &&
-				   vm_devices_timer_port(e.u.io.port)) ||
-				  e.kind == VM_EXIT_MEMORY_FAULT ||
-				  e.kind == VM_EXIT_MSR_WRITE;
-		v->exits++;
-		if ((unsigned)e.kind < VM_EXIT_KINDS)
-			v->exits_by_kind[e.kind]++;
-		/* Kinds without a handler (yet) stop the VM with a report. */
-		exit_handler_fn fn = (unsigned)e.kind < VM_EXIT_KINDS &&
-						     exit_table[e.kind]
-					     ? exit_table[e.kind] : exit_fatal;
-		enum vm_exit_action a = fn(v, &e);
+		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+		devices_touched = may_touch_timers(&e);
+		enum vm_exit_action a = handle_exit(v, &e);
 		switch (a) {
 		case VM_RESUME_SKIP_INSN: /* the one place RIP advances */
 			virt_vcpu_complete_insn(v, e.rip + e.insn_len);
@@ -179,7 +231,10 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 		case VM_BLOCK: /* HLT completes, then the vCPU waits */
 			virt_vcpu_complete_insn(v, e.rip + e.insn_len);
 			if (!vcpu_wait_for_event(v)) {
-				vm_printk(v->vm, "halted at %#lx with no event "
+				if (__atomic_load_n(&vm->stopping,
+						    __ATOMIC_ACQUIRE))
+					return VM_KILL;
+				vm_printk(vm, "halted at %#lx with no event "
 					  "left to wake it; stopping\n",
 					  (unsigned long)e.rip);
 				return VM_KILL;

@@ -6,6 +6,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/host_clock.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "boot/boot_info.h"
 #include "lib/console.h"
@@ -37,11 +38,15 @@ void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 
 /* MSRs the guest tried and got #GP for: what a guest expected that Volt
  * does not offer (or hides on purpose). */
-static void report_msr_accesses(struct vm *vm)
+static void report_msr_accesses(struct vm *vm, const struct vcpu *v)
 {
 	char report[320];
-	if (msr_emul_report(&vm->vcpu.msrs, report, sizeof(report)) > 0)
-		vm_printk(vm, "%s\n", report);
+	if (msr_emul_report(&v->msrs, report, sizeof(report)) > 0) {
+		if (vm->vcpu_count > 1)
+			vm_printk(vm, "vCPU %u: %s\n", v->id, report);
+		else
+			vm_printk(vm, "%s\n", report);
+	}
 }
 
 /* Ports no device claims read all ones and swallow writes, as an empty
@@ -70,7 +75,7 @@ static uint64_t wall_clock_now(void)
  * itself off there. */
 static int build_acpi_tables(struct vm *vm, struct acpi_build_result *r)
 {
-	struct acpi_build_args a = { .vcpus = 1 };
+	struct acpi_build_args a = { .vcpus = vm->vcpu_count };
 	char err[120];
 	if (acpi_build(&a, (void *)(uintptr_t)vm->ram_hpa, vm->ram_bytes, r,
 		       err, sizeof(err))) {
@@ -81,21 +86,39 @@ static int build_acpi_tables(struct vm *vm, struct acpi_build_result *r)
 	return 0;
 }
 
+void vm_kick_vcpu(struct vm *vm, uint32_t index)
+{
+	struct vcpu *t = &vm->vcpus[index];
+	if (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
+	    t->cpu != this_cpu()->index)
+		smp_kick(t->cpu);
+}
+
+static void irqchip_kick(void *ctx, uint32_t index)
+{
+	vm_kick_vcpu(ctx, index);
+}
+
 /* The devices, configured to agree with what the guest is told: the
  * ACPI tables (IOAPIC ID, PM ports) and CPUID (APIC timer clock, x2APIC,
  * physical-address width). */
 static int create_devices(struct vm *vm, const struct acpi_build_result *acpi)
 {
-	const struct cpuid_policy *p = vcpu_cpuid_policy(&vm->vcpu);
+	const struct cpuid_policy *p = vcpu_cpuid_policy(&vm->vcpus[0]);
 	struct vm_devices_config c = {
 		.unix_seconds = wall_clock_now(),
 		.acpi_pm_base = acpi->pm_base,
-		.irqchip = { .ioapic_id = acpi->ioapic_id,
+		.irqchip = { .vcpus = vm->vcpu_count,
+			     .ioapic_id = acpi->ioapic_id,
 			     .timer_hz = p->crystal_hz ? p->crystal_hz : tsc_hz,
 			     .phys_bits = p->phys_addr_bits,
 			     .x2apic = p->x2apic },
 	};
-	return vm_devices_create(vm, &c);
+	if (vm_devices_create(vm, &c))
+		return -1;
+	vm->dev.irq.kick = irqchip_kick;
+	vm->dev.irq.kick_ctx = vm;
+	return 0;
 }
 
 static int vm_create(struct vm *vm, const struct boot_info *bi)
@@ -122,7 +145,7 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 		vm_printk(vm, "cannot set up its guest-physical memory\n");
 		return -1;
 	}
-	vm->vcpu.vm = vm;
+	vm->vcpus[0].vm = vm;
 	if (build_acpi_tables(vm, &acpi) || vm_load_kernel(vm, bi, &boot) ||
 	    create_devices(vm, &acpi))
 		return -1;
@@ -130,11 +153,11 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
 		vm_printk(vm, "cannot attach the exit port\n");
 		return -1;
 	}
-	vm->vcpu.vm = vm;
-	vm->vcpu.regs.rax = boot.rax; /* the entry convention's registers */
-	vm->vcpu.regs.rbx = boot.rbx;
-	vm->vcpu.regs.rsi = boot.rsi;
-	if (virt_vcpu_init(&vm->vcpu, &boot)) {
+	vm->vcpus[0].vm = vm;
+	vm->vcpus[0].regs.rax = boot.rax; /* the entry convention's registers */
+	vm->vcpus[0].regs.rbx = boot.rbx;
+	vm->vcpus[0].regs.rsi = boot.rsi;
+	if (virt_vcpu_init(&vm->vcpus[0], &boot)) {
 		vm_printk(vm, "cannot set up its vCPU\n");
 		return -1;
 	}
@@ -145,13 +168,119 @@ static int vm_create(struct vm *vm, const struct boot_info *bi)
  * mappings, RAM. */
 static void vm_release(struct vm *vm)
 {
-	if (vm->vcpu.backend)
-		virt_vcpu_destroy(&vm->vcpu);
+	if (vm->vcpus[0].backend)
+		virt_vcpu_destroy(&vm->vcpus[0]);
 	if (vm->backend)
 		virt_vm_destroy(vm);
 	if (vm->ram_hpa)
 		frame_free_locked(vm->ram_hpa, vm->ram_bytes / FRAME_SIZE);
 	vm->ram_hpa = 0;
+}
+
+/* ---- several vCPUs ------------------------------------------------------ */
+
+void vm_stop(struct vm *vm, struct vcpu *by, enum vm_exit_action end)
+{
+	bool expected = false;
+	if (__atomic_compare_exchange_n(&vm->stopping, &expected, true, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		vm->end = end;
+		vm->end_vcpu = by->id;
+	}
+	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+		vm_kick_vcpu(vm, i);
+}
+
+/* An application processor's vCPU waits, as the real one does, for INIT
+ * then a start-up IPI from another vCPU's local APIC; it then starts in
+ * real mode at the SIPI's page (SDM vol. 3A 9.4.4). False: the VM ended
+ * first. */
+static bool wait_for_sipi(struct vcpu *v, uint8_t *vector)
+{
+	struct vlapic *l = &v->vm->dev.irq.lapic[v->id];
+	bool got_init = false;
+	while (!__atomic_load_n(&v->vm->stopping, __ATOMIC_ACQUIRE)) {
+		uint64_t flags = spin_lock(&v->vm->lock);
+		if (vlapic_take_init(l)) {
+			vlapic_reset(l, false);
+			got_init = true;
+		}
+		bool sipi = got_init && vlapic_take_sipi(l, vector);
+		spin_unlock(&v->vm->lock, flags);
+		if (sipi)
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+/* Runs on the vCPU's own processor: its VMCS lives and dies there. */
+static void ap_vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vm *vm = v->vm;
+	uint8_t vector;
+
+	v->cpu = this_cpu()->index;
+	if (wait_for_sipi(v, &vector)) {
+		struct vcpu_boot boot = { .mode = VCPU_BOOT_REAL16,
+					  .real_cs = (uint16_t)(vector << 8) };
+		if (virt_vcpu_init(v, &boot)) {
+			vm_printk(vm, "cannot set up vCPU %u\n", v->id);
+			vm_stop(vm, v, VM_KILL);
+		} else {
+			vm_stop(vm, v, vcpu_run(v));
+		}
+	}
+	if (v->backend)
+		virt_vcpu_destroy(v);
+	__atomic_sub_fetch(&vm->aps_running, 1, __ATOMIC_RELEASE);
+}
+
+/* vCPU i > 0 runs on the i-th processor after vCPU 0's (skipping CPU 0,
+ * which hands out the work), one vCPU per processor until the scheduler
+ * exists. */
+static int start_ap_vcpus(struct vm *vm)
+{
+	uint32_t cpu = this_cpu()->index;
+	for (uint32_t i = 1; i < vm->vcpu_count; i++) {
+		uint64_t give_up = rdtsc() + tsc_ns_to_ticks(100000000ull);
+		do {
+			cpu = cpu + 1 < cpu_count ? cpu + 1 : 1;
+		} while (cpu == this_cpu()->index && cpu_count > 2);
+		vm->vcpus[i].cpu = cpu;
+		__atomic_add_fetch(&vm->aps_running, 1, __ATOMIC_ACQ_REL);
+		while (!smp_run_on(cpu, ap_vcpu_thread, &vm->vcpus[i])) {
+			if (cpu == this_cpu()->index || rdtsc() > give_up) {
+				__atomic_sub_fetch(&vm->aps_running, 1,
+						   __ATOMIC_ACQ_REL);
+				vm_printk(vm, "no free processor for vCPU %u "
+					  "(one per vCPU for now)\n", i);
+				return -1;
+			}
+			cpu_relax();
+		}
+	}
+	return 0;
+}
+
+static void report_end(struct vm *vm)
+{
+	uint64_t exits = 0;
+	vm_devices_flush_console(vm);
+	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+		report_msr_accesses(vm, &vm->vcpus[i]);
+	report_unclaimed_ports(vm);
+	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
+		vcpu_report_exits(&vm->vcpus[i]);
+		exits += vm->vcpus[i].exits;
+	}
+	if (vm->end == VM_EXITED)
+		vm_printk(vm, "exited with status %d after %lu exits\n",
+			  vm->exit_status, (unsigned long)exits);
+	else
+		vm_printk(vm, "stopped by Volt after %lu exits\n",
+			  (unsigned long)exits);
 }
 
 int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
@@ -163,25 +292,30 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
 	vm->id = id;
-	if (vm_create(vm, bi)) {
+	vm->vcpu_count = cfg->vcpus ? cfg->vcpus : 1;
+	for (uint32_t i = 0; i < VM_MAX_VCPUS; i++)
+		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i };
+	vm->vcpus[0].cpu = this_cpu()->index;
+	if (vm->vcpu_count > VM_MAX_VCPUS || vm_create(vm, bi) ||
+	    start_ap_vcpus(vm)) {
+		if (vm->vcpu_count > VM_MAX_VCPUS)
+			vm_printk(vm, "vcpus=%u: at most %u per VM for now\n",
+				  vm->vcpu_count, VM_MAX_VCPUS);
+		vm_stop(vm, &vm->vcpus[0], VM_KILL);
+		while (__atomic_load_n(&vm->aps_running, __ATOMIC_ACQUIRE))
+			cpu_relax();
 		vm_printk(vm, "not started\n");
 		vm_release(vm);
 		return -1;
 	}
-	vm_printk(vm, "started on cpu %u at TSC %lu: %lu MiB, 1 vCPU\n",
+	vm_printk(vm, "started on cpu %u at TSC %lu: %lu MiB, %u vCPU%s\n",
 		  this_cpu()->index, (unsigned long)rdtsc(),
-		  (unsigned long)(vm->ram_bytes >> 20));
-	enum vm_exit_action end = vcpu_run(&vm->vcpu);
-	vm_devices_flush_console(vm);
-	report_msr_accesses(vm);
-	report_unclaimed_ports(vm);
-	vcpu_report_exits(&vm->vcpu);
-	if (end == VM_EXITED)
-		vm_printk(vm, "exited with status %d after %lu exits\n",
-			  vm->exit_status, (unsigned long)vm->vcpu.exits);
-	else
-		vm_printk(vm, "stopped by Volt after %lu exits\n",
-			  (unsigned long)vm->vcpu.exits);
+		  (unsigned long)(vm->ram_bytes >> 20), vm->vcpu_count,
+		  vm->vcpu_count > 1 ? "s" : "");
+	vm_stop(vm, &vm->vcpus[0], vcpu_run(&vm->vcpus[0]));
+	while (__atomic_load_n(&vm->aps_running, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	report_end(vm);
 	vm_release(vm);
-	return end == VM_EXITED ? vm->exit_status : -1;
+	return vm->end == VM_EXITED ? vm->exit_status : -1;
 }

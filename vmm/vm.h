@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/spinlock.h"
 #include "vmm/config.h"
 #include "vmm/cpuid_filter.h"
 #include "vmm/console_line.h"
@@ -29,6 +30,10 @@ struct vcpu_regs {
 
 struct vm;
 
+/* vCPUs per VM until the scheduler runs several on one processor (each
+ * runs on its own processor for now). */
+#define VM_MAX_VCPUS 8
+
 struct vcpu {
 	struct vm *vm;
 	uint32_t id;
@@ -47,6 +52,8 @@ struct vcpu {
 	 * recomputed before every entry. */
 	uint64_t next_event;
 	bool window_requested;   /* the backend exits at the next window */
+	uint32_t cpu;            /* the processor running it */
+	bool in_guest;           /* between entry and exit: kick to reach */
 	struct cpuid_policy cpuid_policy; /* what CPUID shows this vCPU */
 	bool cpuid_policy_ready;
 	struct vcpu_msrs msrs; /* emulated MSRs, #GP counts (msr_emul.c) */
@@ -64,8 +71,23 @@ struct vm {
 	struct mmio_bus mmio; /* its memory-mapped devices */
 	struct vm_devices dev; /* the PC devices behind them */
 	struct console_line console; /* its serial output, line by line */
-	struct vcpu vcpu;   /* one vCPU for now */
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	uint32_t vcpu_count;
+	/* Devices, interrupt controllers and exit handling are shared by the
+	 * vCPUs, which run on different processors: one lock serializes
+	 * them (never held while a guest runs). */
+	struct spinlock lock;
+	bool stopping;              /* a vCPU ended the VM: all leave */
+	enum vm_exit_action end;    /* how the first one ended it */
+	uint32_t end_vcpu;
+	uint32_t aps_running;       /* vCPU threads 1.. still running */
 };
+
+/* End the VM (the first caller's action is kept) and bring every other
+ * vCPU out of its guest. */
+void vm_stop(struct vm *vm, struct vcpu *by, enum vm_exit_action end);
+/* Bring vCPU `index` out of its guest if it is in there now. */
+void vm_kick_vcpu(struct vm *vm, uint32_t index);
 
 /* Host pointer to guest-physical [gpa, gpa+len) or NULL outside RAM. */
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);

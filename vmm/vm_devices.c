@@ -102,14 +102,18 @@ void vm_devices_update(struct vm *vm, uint64_t now, bool force)
 	pit_update(&d->pit, now);
 	rtc_update(&d->rtc, now);
 	acpi_pm_update(&d->acpi_pm, now);
-	vlapic_update(&d->irq.lapic, now);
 	d->next_event = earliest(earliest(pit_next_event(&d->pit),
 					  rtc_next_event(&d->rtc)),
-				 earliest(acpi_pm_next_event(&d->acpi_pm),
-					  vlapic_next_event(&d->irq.lapic)));
+				 acpi_pm_next_event(&d->acpi_pm));
+	/* Every vCPU's APIC timer: a vCPU's exit serves the others' too. */
+	for (uint32_t i = 0; i < d->irq.lapic_count; i++) {
+		vlapic_update(&d->irq.lapic[i], now);
+		d->next_event = earliest(d->next_event,
+					 vlapic_next_event(&d->irq.lapic[i]));
+	}
 }
 
-uint8_t vm_devices_acknowledge(struct vm *vm)
+uint8_t vm_devices_acknowledge(struct vm *vm, uint32_t vcpu)
 {
-	return vm_irqchip_acknowledge(&vm->dev.irq);
+	return vm_irqchip_acknowledge(&vm->dev.irq, vcpu);
 }

@@ -62,11 +62,12 @@ static inline bool vm_devices_timer_port(uint16_t port)
 		port < ACPI_PM_DEFAULT_BASE + ACPI_PM_PORTS);
 }
 /* An interrupt waits for the vCPU (local APIC, or the 8259A's INTR). */
-static inline bool vm_devices_interrupt_pending(struct vm_devices *d)
+static inline bool vm_devices_interrupt_pending(struct vm_devices *d,
+						uint32_t vcpu)
 {
-	return vm_irqchip_pending(&d->irq);
+	return vm_irqchip_pending(&d->irq, vcpu);
 }
 /* The interrupt-acknowledge cycle: the vector to inject. */
-uint8_t vm_devices_acknowledge(struct vm *vm);
+uint8_t vm_devices_acknowledge(struct vm *vm, uint32_t vcpu);
 
 #endif

@@ -9,8 +9,9 @@
  *
  * Until the guest programs its APIC, LINT0 is in ExtINT mode (as a BIOS
  * leaves it), so the 8259A reaches the CPU; Linux then moves the timer
- * and devices to the IOAPIC. One local APIC for now (uniprocessor VMs);
- * SMP guests add one per vCPU.
+ * and devices to the IOAPIC. One local APIC per vCPU; IPIs go from one to
+ * the others by their destination fields. The VM serializes every call
+ * (its lock).
  */
 #ifndef VOLT_VMM_VM_IRQCHIP_H
 #define VOLT_VMM_VM_IRQCHIP_H
@@ -27,19 +28,44 @@ struct mmio_bus;
 struct io_bus;
 struct dev_clock;
 
+#define VM_IRQCHIP_MAX_LAPICS 8
+
+struct vm_irqchip;
+struct vm_irqchip_lapic_ctx { /* what a local APIC's hooks get */
+	struct vm_irqchip *chip;
+	uint32_t index;
+};
+
 struct vm_irqchip {
 	struct pic pic;
 	struct ioapic ioapic;
-	struct vlapic lapic;  /* vCPU 0's */
+	struct vlapic lapic[VM_IRQCHIP_MAX_LAPICS]; /* one per vCPU */
+	struct vm_irqchip_lapic_ctx lapic_ctx[VM_IRQCHIP_MAX_LAPICS];
+	uint32_t lapic_count;
 	bool extint;          /* an IOAPIC ExtINT message: take the 8259A's */
+	/* Something became pending for vCPU `index`: bring it out of the
+	 * guest if it runs (the VM's job). */
+	void (*kick)(void *ctx, uint32_t index);
+	void *kick_ctx;
 };
 
 struct vm_irqchip_config {
+	uint32_t vcpus;       /* local APICs, IDs 0..vcpus-1; vCPU 0 is the BSP */
 	uint8_t ioapic_id;    /* what the MADT says */
 	uint64_t timer_hz;    /* the APIC timer clock CPUID 0x15 shows */
 	uint8_t phys_bits;    /* the guest's MAXPHYADDR */
 	bool x2apic;          /* offered in CPUID */
 };
+
+/* The xAPIC page: every vCPU reaches its own local APIC at this one
+ * address, so accesses are dispatched by vCPU, not through the MMIO bus
+ * (vmm/exit_mmio.c). */
+#define VM_LAPIC_BASE 0xfee00000ull
+#define VM_LAPIC_MMIO_LEN 0x1000ull
+static inline bool vm_irqchip_lapic_page(uint64_t gpa)
+{
+	return gpa - VM_LAPIC_BASE < VM_LAPIC_MMIO_LEN;
+}
 
 int vm_irqchip_create(struct vm_irqchip *c, const struct vm_irqchip_config *cfg,
 		      const struct dev_clock *clk, struct io_bus *io,
@@ -47,10 +73,11 @@ int vm_irqchip_create(struct vm_irqchip *c, const struct vm_irqchip_config *cfg,
 /* The line of ISA IRQ `irq` (0-15): to both the 8259A and the IOAPIC. */
 struct irq_line vm_irqchip_isa_line(struct vm_irqchip *c, unsigned irq);
 
-/* An interrupt waits for the vCPU (from its local APIC or the 8259A). */
-bool vm_irqchip_pending(struct vm_irqchip *c);
+/* An interrupt waits for vCPU `index` (from its local APIC, or for the
+ * BSP the 8259A). */
+bool vm_irqchip_pending(struct vm_irqchip *c, uint32_t index);
 /* The interrupt-acknowledge cycle: the vector to inject. Only after
  * vm_irqchip_pending said yes and the guest can take it. */
-uint8_t vm_irqchip_acknowledge(struct vm_irqchip *c);
+uint8_t vm_irqchip_acknowledge(struct vm_irqchip *c, uint32_t index);
 
 #endif

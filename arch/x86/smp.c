@@ -271,6 +271,17 @@ bool smp_run_on(uint32_t index, void (*fn)(void *), void *arg)
 	return true;
 }
 
+/* The same IPI brings a CPU out of a guest: with external-interrupt
+ * exiting, any interrupt ends VMX non-root operation. */
+void smp_kick(uint32_t index)
+{
+	if (index < cpu_count && cpus[index].online)
+		lapic_send_ipi(cpus[index].apic_id,
+			       SMP_WAKEUP_VECTOR | LAPIC_ICR_DELIVERY_FIXED |
+				       LAPIC_ICR_DEST_PHYSICAL |
+				       LAPIC_ICR_LEVEL_ASSERT);
+}
+
 void cpu_idle_loop(void)
 {
 	struct percpu *c = this_cpu();

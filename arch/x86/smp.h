@@ -40,6 +40,10 @@ void ap_main(struct percpu *c) __attribute__((noreturn));
  * offline or busy. The CPU runs fn in its idle loop, then is idle again. */
 bool smp_run_on(uint32_t cpu, void (*fn)(void *), void *arg);
 
+/* Interrupt CPU `index` (the wake-up vector): ends HLT, or a guest's run
+ * there (a VM exit), so that it looks at new work or events. */
+void smp_kick(uint32_t index);
+
 void cpu_idle_loop(void) __attribute__((noreturn));
 
 #endif

@@ -8,8 +8,12 @@
  * registers exist, in the ID/LDR/ICR formats, and in how errors show: the
  * xAPIC ignores bad writes (or sets ESR bit 7), x2APIC raises #GP
  * ("Reserved Bit Checking": reserved bits are RsvdZ, nonzero writes #GP).
+ *
+ * The timer ("APIC Timer") lives in vlapic_timer.c; the two files share
+ * only what vlapic_internal.h declares.
  */
 #include "vmm/dev/vlapic.h"
+#include "vmm/dev/vlapic_internal.h"
 #include "lib/string.h"
 
 #define LVT_DM(lvt) (((lvt) >> APIC_LVT_DM_SHIFT) & 7)
@@ -26,13 +30,7 @@
 #define X2APIC_ICR_RESERVED 0xfff32000ull
 #define LDR_WRITABLE 0xff000000u
 #define DFR_MODEL 0xf0000000u /* 0xf flat, 0x0 cluster; bits 27:0 are 1 */
-#define DCR_WRITABLE 0xbu     /* bits 0, 1 and 3 */
 #define DFR_CLUSTER 0x0u
-
-/* A periodic timer fires at most every 50 us (timer_hz / 20000 clocks):
- * an ICR of 1 would otherwise ask the VMM for millions of exits per
- * second. Linux asks for 1 ms or more. */
-#define MIN_PERIOD_PER_SECOND 20000
 
 enum { REG_R = 1, REG_W = 2 };
 
@@ -72,11 +70,6 @@ bool vlapic_sw_enabled(const struct vlapic *v)
 uint64_t vlapic_apic_base(const struct vlapic *v)
 {
 	return v->apic_base;
-}
-
-static uint64_t now_ticks(const struct vlapic *v)
-{
-	return dev_clock_now(&v->clk);
 }
 
 static void notify(struct vlapic *v)
@@ -449,191 +442,6 @@ bool vlapic_match_dest(const struct vlapic *target,
 	return dest == id;
 }
 
-/* ---- the timer ("APIC Timer") ------------------------------------------- */
-
-static enum vlapic_timer_mode timer_mode(const struct vlapic *v)
-{
-	uint32_t m = v->lvt[VLAPIC_LVT_TIMER] >> APIC_LVT_TIMER_SHIFT & 3;
-	return m == 3 ? VLAPIC_TIMER_ONESHOT : (enum vlapic_timer_mode)m;
-}
-
-/* Divide configuration bits 3,1,0: 000 = /2 ... 110 = /128, 111 = /1 */
-static uint64_t timer_divisor(const struct vlapic *v)
-{
-	uint32_t code = (v->timer_dcr & 8) >> 1 | (v->timer_dcr & 3);
-	return code == 7 ? 1 : 2ull << code;
-}
-
-/* Timer clocks per period (periodic mode), at least the minimum. */
-static uint64_t timer_period(const struct vlapic *v)
-{
-	uint64_t p = v->timer_icr * timer_divisor(v);
-	uint64_t min = v->timer_hz / MIN_PERIOD_PER_SECOND;
-	return p < min ? min : p;
-}
-
-static uint64_t timer_clocks(const struct vlapic *v, uint64_t now)
-{
-	if (now <= v->timer_t0)
-		return 0;
-	return dev_clock_muldiv(now - v->timer_t0, v->timer_hz, v->clk.hz);
-}
-
-/* First dev-clock tick at which timer_clocks() reaches c. */
-static uint64_t timer_clock_tick(const struct vlapic *v, uint64_t c)
-{
-	uint64_t t = dev_clock_muldiv(c, v->clk.hz, v->timer_hz);
-	if ((c % v->timer_hz) * v->clk.hz % v->timer_hz)
-		t++;
-	return v->timer_t0 + t;
-}
-
-/* Start counting `count` from now: the first expiry after count * div
- * clocks, then every period in periodic mode. */
-static void timer_start(struct vlapic *v, uint64_t now, uint64_t count)
-{
-	v->timer_armed = count != 0;
-	v->timer_t0 = now;
-	v->timer_due = count * timer_divisor(v);
-	v->timer_period = timer_mode(v) == VLAPIC_TIMER_PERIODIC ?
-			  timer_period(v) : 0;
-}
-
-/* Move t0 by whole seconds, which are whole timer clocks too. */
-static void timer_rebase(struct vlapic *v, uint64_t now)
-{
-	if (!v->timer_armed || now <= v->timer_t0)
-		return;
-	uint64_t m = (now - v->timer_t0) / v->clk.hz;
-	uint64_t k = v->timer_due / v->timer_hz;
-	if (k < m)
-		m = k;
-	v->timer_t0 += m * v->clk.hz;
-	v->timer_due -= m * v->timer_hz;
-}
-
-static uint32_t timer_current(const struct vlapic *v, uint64_t now)
-{
-	if (!v->timer_armed || timer_mode(v) == VLAPIC_TIMER_TSC_DEADLINE)
-		return 0;
-	uint64_t c = timer_clocks(v, now), due = v->timer_due;
-	if (c >= due) {
-		if (!v->timer_period)
-			return 0; /* one-shot: stays at 0 */
-		due += ((c - due) / v->timer_period + 1) * v->timer_period;
-	}
-	uint64_t div = timer_divisor(v);
-	uint64_t count = (due - c + div - 1) / div;
-	return count > v->timer_icr ? v->timer_icr : (uint32_t)count;
-}
-
-static void timer_fire(struct vlapic *v)
-{
-	uint32_t lvt = v->lvt[VLAPIC_LVT_TIMER];
-	v->timer_fired++;
-	if (!(lvt & APIC_LVT_MASKED))
-		vlapic_accept(v, lvt & APIC_LVT_VECTOR, false);
-}
-
-static void timer_update(struct vlapic *v, uint64_t now)
-{
-	if (timer_mode(v) == VLAPIC_TIMER_TSC_DEADLINE) {
-		if (v->tsc_deadline && now >= v->tsc_deadline) {
-			v->tsc_deadline = 0; /* the MSR reads 0 once fired */
-			timer_fire(v);
-		}
-		return;
-	}
-	if (!v->timer_armed)
-		return;
-	uint64_t c = timer_clocks(v, now);
-	if (c >= v->timer_due) {
-		uint64_t n = 1;
-		if (v->timer_period) {
-			n += (c - v->timer_due) / v->timer_period;
-			v->timer_due += n * v->timer_period;
-		} else {
-			v->timer_armed = false;
-		}
-		v->timer_coalesced += n - 1;
-		timer_fire(v);
-	}
-	timer_rebase(v, now);
-}
-
-void vlapic_update(struct vlapic *v, uint64_t now)
-{
-	timer_update(v, now);
-}
-
-uint64_t vlapic_next_event(const struct vlapic *v)
-{
-	if (v->lvt[VLAPIC_LVT_TIMER] & APIC_LVT_MASKED)
-		return DEV_CLOCK_NEVER; /* counts on, raises nothing */
-	if (timer_mode(v) == VLAPIC_TIMER_TSC_DEADLINE)
-		return v->tsc_deadline ? v->tsc_deadline : DEV_CLOCK_NEVER;
-	if (!v->timer_armed)
-		return DEV_CLOCK_NEVER;
-	return timer_clock_tick(v, v->timer_due);
-}
-
-void vlapic_set_tsc_deadline(struct vlapic *v, uint64_t deadline)
-{
-	if (timer_mode(v) != VLAPIC_TIMER_TSC_DEADLINE)
-		return; /* "writes are ignored" in the other modes */
-	v->tsc_deadline = deadline;
-	timer_update(v, now_ticks(v)); /* a past deadline fires now */
-}
-
-uint64_t vlapic_get_tsc_deadline(const struct vlapic *v)
-{
-	if (timer_mode(v) != VLAPIC_TIMER_TSC_DEADLINE || !v->tsc_deadline)
-		return 0;
-	return now_ticks(v) >= v->tsc_deadline ? 0 : v->tsc_deadline;
-}
-
-static void timer_write_icr(struct vlapic *v, uint32_t val)
-{
-	uint64_t now = now_ticks(v);
-	if (timer_mode(v) == VLAPIC_TIMER_TSC_DEADLINE)
-		return; /* ignored in TSC-deadline mode */
-	timer_update(v, now);
-	v->timer_icr = val;
-	timer_start(v, now, val); /* 0 stops the timer */
-}
-
-/* A new divisor applies from now on to what is left of the count. */
-static void timer_write_dcr(struct vlapic *v, uint32_t val)
-{
-	uint64_t now = now_ticks(v);
-	timer_update(v, now);
-	uint32_t left = timer_current(v, now);
-	v->timer_dcr = val & DCR_WRITABLE;
-	if (v->timer_armed && timer_mode(v) != VLAPIC_TIMER_TSC_DEADLINE)
-		timer_start(v, now, left);
-}
-
-/* "A write to the LVT Timer Register that changes the timer mode disarms
- * the local APIC timer" (to or from TSC-deadline); one-shot <-> periodic
- * keeps the current count running with the new reload rule. */
-static void timer_write_lvt(struct vlapic *v, uint32_t val)
-{
-	uint64_t now = now_ticks(v);
-	timer_update(v, now); /* expiries so far used the old LVT */
-	enum vlapic_timer_mode old = timer_mode(v);
-	v->lvt[VLAPIC_LVT_TIMER] = val;
-	enum vlapic_timer_mode mode = timer_mode(v);
-	if ((old == VLAPIC_TIMER_TSC_DEADLINE) !=
-	    (mode == VLAPIC_TIMER_TSC_DEADLINE)) {
-		v->timer_armed = false;
-		v->timer_icr = 0;
-		v->tsc_deadline = 0;
-	} else if (v->timer_armed) {
-		v->timer_period = mode == VLAPIC_TIMER_PERIODIC ?
-				  timer_period(v) : 0;
-	}
-}
-
 /* ---- registers ---------------------------------------------------------- */
 
 static void lvt_write(struct vlapic *v, unsigned idx, uint32_t val)
@@ -649,7 +457,7 @@ static void lvt_write(struct vlapic *v, unsigned idx, uint32_t val)
 		return;
 	}
 	if (idx == VLAPIC_LVT_TIMER)
-		timer_write_lvt(v, val);
+		vlapic_timer_write_lvt(v, val);
 	else
 		v->lvt[idx] = val;
 }
@@ -734,7 +542,7 @@ static uint32_t reg_read(const struct vlapic *v, unsigned off)
 	case APIC_TIMER_ICR:
 		return v->timer_icr;
 	case APIC_TIMER_CCR:
-		return timer_current(v, now_ticks(v));
+		return vlapic_timer_current(v, vlapic_now(v));
 	case APIC_TIMER_DCR:
 		return v->timer_dcr;
 	}
@@ -777,10 +585,10 @@ static void reg_write(struct vlapic *v, unsigned off, uint32_t val)
 			 (uint64_t)(val & ICR_HIGH_WRITABLE) << 32;
 		break;
 	case APIC_TIMER_ICR:
-		timer_write_icr(v, val);
+		vlapic_timer_write_icr(v, val);
 		break;
 	case APIC_TIMER_DCR:
-		timer_write_dcr(v, val);
+		vlapic_timer_write_dcr(v, val);
 		break;
 	case APIC_SELF_IPI:
 		self_ipi(v, val & 0xff);
@@ -905,11 +713,7 @@ static void reset_registers(struct vlapic *v)
 	memset(v->irr, 0, sizeof(v->irr));
 	for (unsigned i = 0; i < VLAPIC_LVT_COUNT; i++)
 		v->lvt[i] = APIC_LVT_MASKED;
-	v->timer_icr = 0;
-	v->timer_dcr = 0;
-	v->timer_armed = false;
-	v->timer_t0 = v->timer_due = v->timer_period = 0;
-	v->tsc_deadline = 0;
+	vlapic_timer_reset(v);
 }
 
 int vlapic_set_apic_base(struct vlapic *v, uint64_t value)

@@ -51,7 +51,8 @@ static void setup_real_mode(const struct vcpu_boot *boot, uint64_t *cr0,
 {
 	*cr0 = CR0_ET | CR0_NE;
 	*cr4 = 0;
-	SET_SEGMENT(CS, 0, 0, REAL_MODE_SEG_LIMIT, AR_CODE_READ_ACCESSED);
+	SET_SEGMENT(CS, boot->real_cs, (uint64_t)boot->real_cs << 4,
+		    REAL_MODE_SEG_LIMIT, AR_CODE_READ_ACCESSED);
 	set_data_segments(0, 0, REAL_MODE_SEG_LIMIT, AR_DATA_WRITE_ACCESSED);
 	vmcs_writenat(GUEST_GDTR_BASE, 0);
 	vmcs_write32(GUEST_GDTR_LIMIT, REAL_MODE_SEG_LIMIT);

@@ -280,8 +280,8 @@ static int vmx_vm_map_ram(struct vm *vm, uint64_t gpa, uint64_t hpa,
 
 static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
 {
-	static struct vmx_vcpu vcpus[CONFIG_MAX_VMS];
-	struct vmx_vcpu *vx = &vcpus[v->vm->id % CONFIG_MAX_VMS];
+	static struct vmx_vcpu vcpus[CONFIG_MAX_VMS][VM_MAX_VCPUS];
+	struct vmx_vcpu *vx = &vcpus[v->vm->id % CONFIG_MAX_VMS][v->id];
 	uint32_t revision = (uint32_t)(rdmsr(MSR_IA32_VMX_BASIC) &
 				       VMX_BASIC_REVISION_MASK);
 
@@ -290,7 +290,8 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
 	if (!vx->vmcs)
 		return -1;
 	memcpy((void *)(uintptr_t)vx->vmcs, &revision, sizeof(revision));
-	vx->vpid = (uint16_t)(v->vm->id + 1); /* VPID 0 is the host's */
+	/* VPID 0 is the host's; each vCPU of each VM gets its own. */
+	vx->vpid = (uint16_t)(v->vm->id * VM_MAX_VCPUS + v->id + 1);
 	v->backend = vx;
 
 	if (vmclear(vx->vmcs) || vmptrld(vx->vmcs)) {
@@ -614,6 +615,9 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 	struct vmx_vcpu *vx = v->backend;
 	if (!vx)
 		return;
+	/* This processor may cache the VM's translations (EPT-tagged). */
+	if (v->vm->backend)
+		flush_ept(((struct vmx_vm *)v->vm->backend)->eptp);
 	if (vx->vmcs) {
 		vmclear(vx->vmcs);
 		frame_free_locked(vx->vmcs, 1);
