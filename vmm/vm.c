@@ -275,7 +275,10 @@ static void report_end(struct vm *vm)
 		vcpu_report_exits(&vm->vcpus[i]);
 		exits += vm->vcpus[i].exits;
 	}
-	if (vm->end == VM_EXITED)
+	if (vm->dev.reset_requested)
+		vm_printk(vm, "reset by the guest after %lu exits\n",
+			  (unsigned long)exits);
+	else if (vm->end == VM_EXITED)
 		vm_printk(vm, "exited with status %d after %lu exits\n",
 			  vm->exit_status, (unsigned long)exits);
 	else
@@ -283,11 +286,18 @@ static void report_end(struct vm *vm)
 			  (unsigned long)exits);
 }
 
-int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
-		       const struct boot_info *bi)
+/* How one run of a VM ended, for the restart policy. */
+enum vm_outcome {
+	VM_NOT_STARTED,
+	VM_ENDED,       /* powered off, or the exit port: the guest's choice */
+	VM_RESET,       /* the guest asked for a reset (reboot) */
+	VM_CRASHED,     /* Volt stopped it: triple fault, unexpected exit... */
+};
+
+static enum vm_outcome run_once(struct vm *vm, const struct boot_info *bi)
 {
-	static struct vm vms[CONFIG_MAX_VMS];
-	struct vm *vm = &vms[id % CONFIG_MAX_VMS];
+	const struct vm_config *cfg = vm->cfg;
+	uint32_t id = vm->id;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
@@ -306,7 +316,7 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 			cpu_relax();
 		vm_printk(vm, "not started\n");
 		vm_release(vm);
-		return -1;
+		return VM_NOT_STARTED;
 	}
 	vm_printk(vm, "started on cpu %u at TSC %lu: %lu MiB, %u vCPU%s\n",
 		  this_cpu()->index, (unsigned long)rdtsc(),
@@ -317,5 +327,36 @@ int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 		cpu_relax();
 	report_end(vm);
 	vm_release(vm);
-	return vm->end == VM_EXITED ? vm->exit_status : -1;
+	if (vm->dev.reset_requested)
+		return VM_RESET;
+	return vm->end == VM_EXITED ? VM_ENDED : VM_CRASHED;
+}
+
+/* on_crash=restart: a VM that crashed or asked for a reset boots again
+ * from its files, at most this many times (a guest that crashes at once
+ * must not keep a processor busy forever). */
+#define VM_MAX_RESTARTS 3
+
+int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
+		       const struct boot_info *bi)
+{
+	static struct vm vms[CONFIG_MAX_VMS];
+	struct vm *vm = &vms[id % CONFIG_MAX_VMS];
+
+	vm->cfg = cfg;
+	vm->id = id;
+	for (uint32_t restarts = 0;; restarts++) {
+		enum vm_outcome out = run_once(vm, bi);
+		if (out == VM_ENDED)
+			return vm->exit_status;
+		if (out == VM_NOT_STARTED || cfg->on_crash != ON_CRASH_RESTART)
+			return -1;
+		if (restarts == VM_MAX_RESTARTS) {
+			vm_printk(vm, "restarted %u times; not again\n",
+				  VM_MAX_RESTARTS);
+			return -1;
+		}
+		vm_printk(vm, "restarting (on_crash=restart, %u of %u)\n",
+			  restarts + 1, VM_MAX_RESTARTS);
+	}
 }

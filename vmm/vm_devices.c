@@ -39,10 +39,11 @@ void vm_devices_flush_console(struct vm *vm)
 }
 
 /* A reset through the keyboard controller, port 0x92 or 0xCF9: the VM
- * ends here (restarting it is the on_crash=restart policy's job). */
+ * ends here, and boots again if its config says on_crash=restart. */
 static void guest_reset(void *ctx, const char *why)
 {
 	struct vm *vm = ctx;
+	vm->dev.reset_requested = true;
 	vm_printk(vm, "the guest asked for a reset (%s)\n", why);
 }
 

@@ -34,6 +34,7 @@ struct vm_devices {
 	struct test_mmio test_mmio; /* with test_mmio=on */
 	struct acpi_pm acpi_pm; /* PM1 blocks, PM timer: what the FADT names */
 	bool powered_off;     /* the guest entered ACPI S5 */
+	bool reset_requested; /* the guest asked for a reset (reboot) */
 	uint64_t next_event; /* earliest timed device event (clock ticks) */
 };
 
