@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include "arch/x86/cpu.h"
+#include "arch/x86/smp.h"
 #include "lib/console.h"
 #include "lib/format.h"
 #include "vmm/exit_handlers.h"
@@ -154,24 +155,26 @@ static bool vcpu_wait_for_event(struct vcpu *v)
 	struct vm *vm = v->vm;
 	bool parked = !guest_interrupts_enabled(v);
 	for (;;) {
-		if (__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE))
-			return false;
-		if (!parked) {
-			uint64_t flags = spin_lock(&vm->lock);
-			bool woken = deliver_events(v, false);
-			spin_unlock(&vm->lock, flags);
-			if (woken)
-				return true;
-			/* Alone, a vCPU with no timer left sleeps forever;
-			 * with others, an IPI may still come. */
-			if (v->next_event == DEV_CLOCK_NEVER && vm->vcpu_count == 1)
-				return false;
+		uint64_t until = DEV_CLOCK_NEVER;
+		uint64_t flags = spin_lock(&vm->lock);
+		/* Set before the last look at events: whoever makes one
+		 * pending after it kicks this processor awake. */
+		__atomic_store_n(&v->halted, true, __ATOMIC_SEQ_CST);
+		bool woken = !parked && deliver_events(v, false);
+		if (!parked)
+			until = v->next_event;
+		spin_unlock(&vm->lock, flags);
+		bool stopping = __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
+		/* Alone, a vCPU with no timer left sleeps forever; with
+		 * others, an IPI may still come. */
+		bool forever = !parked && until == DEV_CLOCK_NEVER &&
+			       vm->vcpu_count == 1;
+		if (woken || stopping || forever) {
+			__atomic_store_n(&v->halted, false, __ATOMIC_SEQ_CST);
+			return woken;
 		}
-		uint64_t until = parked ? 0 : v->next_event;
-		while (rdtsc() < until && !__atomic_load_n(&vm->stopping,
-							   __ATOMIC_ACQUIRE))
-			cpu_relax();
-		cpu_relax();
+		cpu_sleep_until(until);
+		__atomic_store_n(&v->halted, false, __ATOMIC_SEQ_CST);
 	}
 }
 

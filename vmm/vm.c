@@ -89,7 +89,8 @@ static int build_acpi_tables(struct vm *vm, struct acpi_build_result *r)
 void vm_kick_vcpu(struct vm *vm, uint32_t index)
 {
 	struct vcpu *t = &vm->vcpus[index];
-	if (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
+	if ((__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) ||
+	     __atomic_load_n(&t->halted, __ATOMIC_SEQ_CST)) &&
 	    t->cpu != this_cpu()->index)
 		smp_kick(t->cpu);
 }

@@ -54,6 +54,7 @@ struct vcpu {
 	bool window_requested;   /* the backend exits at the next window */
 	uint32_t cpu;            /* the processor running it */
 	bool in_guest;           /* between entry and exit: kick to reach */
+	bool halted;             /* sleeping in HLT: kick to wake */
 	struct cpuid_policy cpuid_policy; /* what CPUID shows this vCPU */
 	bool cpuid_policy_ready;
 	struct vcpu_msrs msrs; /* emulated MSRs, #GP counts (msr_emul.c) */
