@@ -86,10 +86,12 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* Is an interrupt waiting for this vCPU (hypercall timer or the PIC)? */
+/* Is an interrupt waiting for this vCPU (hypercall timer, its local APIC
+ * or the 8259A)? */
 static bool interrupt_waiting(struct vcpu *v)
 {
-	return v->irq_pending || vm_devices_interrupt_pending(&v->vm->dev, v->id);
+	return v->irq_pending ||
+	       vm_devices_interrupt_pending(&v->vm->dev, v->id);
 }
 
 /*
@@ -124,7 +126,8 @@ static bool deliver_events(struct vcpu *v, bool devices_touched)
 			v->irq_pending = false;
 			virt_vcpu_inject_interrupt(v, v->irq_vector);
 		} else {
-			virt_vcpu_inject_interrupt(v, vm_devices_acknowledge(v->vm, v->id));
+			uint8_t vector = vm_devices_acknowledge(v->vm, v->id);
+			virt_vcpu_inject_interrupt(v, vector);
 		}
 		waiting = interrupt_waiting(v);
 	}
