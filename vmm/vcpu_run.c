@@ -115,6 +115,8 @@ static bool deliver_events(struct vcpu *v, bool devices_touched)
 		v->irq_pending = true;
 		v->irq_vector = v->timer_vector;
 	}
+	if (devices_touched)
+		vm_irqchip_lapic_touched(&v->vm->dev.irq, v->id);
 	vm_devices_update(v->vm, now, devices_touched);
 	v->next_event = earliest(v->timer_deadline ? v->timer_deadline
 						   : DEV_CLOCK_NEVER,
@@ -159,14 +161,14 @@ static bool vcpu_wait_for_event(struct vcpu *v)
 	bool parked = !guest_interrupts_enabled(v);
 	for (;;) {
 		uint64_t until = DEV_CLOCK_NEVER;
-		uint64_t flags = spin_lock(&vm->lock);
+		uint64_t flags = vm_lock(vm);
 		/* Set before the last look at events: whoever makes one
 		 * pending after it kicks this processor awake. */
 		__atomic_store_n(&v->halted, true, __ATOMIC_SEQ_CST);
 		bool woken = !parked && deliver_events(v, false);
 		if (!parked)
 			until = v->next_event;
-		spin_unlock(&vm->lock, flags);
+		vm_unlock(vm, flags);
 		bool stopping = __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
 		/* Alone, a vCPU with no timer left sleeps forever; with
 		 * others, an IPI may still come. */
@@ -192,18 +194,20 @@ static enum vm_exit_action handle_exit(struct vcpu *v, struct vm_exit *e)
 	exit_handler_fn fn = (unsigned)e->kind < VM_EXIT_KINDS &&
 					     exit_table[e->kind]
 				     ? exit_table[e->kind] : exit_fatal;
-	uint64_t flags = spin_lock(&v->vm->lock);
+	uint64_t flags = vm_lock(v->vm);
 	enum vm_exit_action a = fn(v, e);
-	spin_unlock(&v->vm->lock, flags);
+	vm_unlock(v->vm, flags);
 	return a;
 }
 
 /* The guest may have programmed a timer (PIT/RTC ports, the local APIC's
- * registers or TSC-deadline MSR): next_event must be looked at again. */
+ * registers or TSC-deadline MSR) or its APIC's priorities (EOI, TPR, CR8):
+ * timers and pending interrupts must be looked at again. */
 static bool may_touch_timers(const struct vm_exit *e)
 {
 	return (e->kind == VM_EXIT_IO && vm_devices_timer_port(e->u.io.port)) ||
-	       e->kind == VM_EXIT_MEMORY_FAULT || e->kind == VM_EXIT_MSR_WRITE;
+	       e->kind == VM_EXIT_MEMORY_FAULT || e->kind == VM_EXIT_MSR_WRITE ||
+	       e->kind == VM_EXIT_CR_ACCESS;
 }
 
 /* Run until the VM exits or is stopped; returns the final action
@@ -214,12 +218,12 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 	bool devices_touched = true;
 	for (;;) {
 		struct vm_exit e;
-		uint64_t flags = spin_lock(&vm->lock);
+		uint64_t flags = vm_lock(vm);
 		/* Set before the last look at events: a vCPU that makes one
 		 * pending after this kicks us out of the guest. */
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		deliver_events(v, devices_touched);
-		spin_unlock(&vm->lock, flags);
+		vm_unlock(vm, flags);
 		if (__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {
 			v->in_guest = false;
 			return VM_KILL;

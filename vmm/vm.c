@@ -201,13 +201,13 @@ static bool wait_for_sipi(struct vcpu *v, uint8_t *vector)
 	struct vlapic *l = &v->vm->dev.irq.lapic[v->id];
 	bool got_init = false;
 	while (!__atomic_load_n(&v->vm->stopping, __ATOMIC_ACQUIRE)) {
-		uint64_t flags = spin_lock(&v->vm->lock);
+		uint64_t flags = vm_lock(v->vm);
 		if (vlapic_take_init(l)) {
 			vlapic_reset(l, false);
 			got_init = true;
 		}
 		bool sipi = got_init && vlapic_take_sipi(l, vector);
-		spin_unlock(&v->vm->lock, flags);
+		vm_unlock(v->vm, flags);
 		if (sipi)
 			return true;
 		cpu_relax();

@@ -84,6 +84,19 @@ struct vm {
 	uint32_t aps_running;       /* vCPU threads 1.. still running */
 };
 
+/* The VM's lock. A VM with one vCPU has one thread touching its devices,
+ * so it takes no lock (every exit would pay for it). */
+static inline uint64_t vm_lock(struct vm *vm)
+{
+	return vm->vcpu_count > 1 ? spin_lock(&vm->lock) : 0;
+}
+
+static inline void vm_unlock(struct vm *vm, uint64_t flags)
+{
+	if (vm->vcpu_count > 1)
+		spin_unlock(&vm->lock, flags);
+}
+
 /* End the VM (the first caller's action is kept) and bring every other
  * vCPU out of its guest. */
 void vm_stop(struct vm *vm, struct vcpu *by, enum vm_exit_action end);

@@ -62,6 +62,14 @@ static void lapic_send_ipi(void *ctx, const struct vlapic_ipi *ipi)
 	apic_bus_send(lc->chip, ipi, &lc->chip->lapic[lc->index]);
 }
 
+/* Something became pending at a local APIC (IRR, NMI, INIT, SIPI). */
+static void lapic_notify(void *ctx)
+{
+	struct vm_irqchip_lapic_ctx *lc = ctx;
+	lc->chip->lapic_quiet[lc->index] = false;
+	kick(lc->chip, lc->index);
+}
+
 static void lapic_eoi_broadcast(void *ctx, uint8_t vector)
 {
 	struct vm_irqchip_lapic_ctx *lc = ctx;
@@ -81,7 +89,7 @@ static void init_lapic(struct vm_irqchip *c, uint32_t i,
 	c->lapic_ctx[i] = (struct vm_irqchip_lapic_ctx){ c, i };
 	struct vlapic_hooks hooks = {
 		.send_ipi = lapic_send_ipi, .eoi_broadcast = lapic_eoi_broadcast,
-		.ctx = &c->lapic_ctx[i],
+		.notify = lapic_notify, .ctx = &c->lapic_ctx[i],
 	};
 	vlapic_init(&c->lapic[i], &lc, clk, &hooks);
 	if (i == 0)
@@ -122,7 +130,12 @@ static bool pic_reaches_cpu(const struct vm_irqchip *c, uint32_t index)
 
 bool vm_irqchip_pending(struct vm_irqchip *c, uint32_t index)
 {
-	return vlapic_pending(&c->lapic[index]) >= 0 ||
+	bool lapic = false;
+	if (!c->lapic_quiet[index]) {
+		lapic = vlapic_pending(&c->lapic[index]) >= 0;
+		c->lapic_quiet[index] = !lapic;
+	}
+	return lapic ||
 	       (pic_has_interrupt(&c->pic) && pic_reaches_cpu(c, index));
 }
 

@@ -42,6 +42,9 @@ struct vm_irqchip {
 	struct vlapic lapic[VM_IRQCHIP_MAX_LAPICS]; /* one per vCPU */
 	struct vm_irqchip_lapic_ctx lapic_ctx[VM_IRQCHIP_MAX_LAPICS];
 	uint32_t lapic_count;
+	/* lapic i has nothing deliverable until its notify hook or a write
+	 * to its registers says otherwise: spares a priority scan per exit */
+	bool lapic_quiet[VM_IRQCHIP_MAX_LAPICS];
 	bool extint;          /* an IOAPIC ExtINT message: take the 8259A's */
 	/* Something became pending for vCPU `index`: bring it out of the
 	 * guest if it runs (the VM's job). */
@@ -72,6 +75,14 @@ int vm_irqchip_create(struct vm_irqchip *c, const struct vm_irqchip_config *cfg,
 		      struct mmio_bus *mmio);
 /* The line of ISA IRQ `irq` (0-15): to both the 8259A and the IOAPIC. */
 struct irq_line vm_irqchip_isa_line(struct vm_irqchip *c, unsigned irq);
+
+/* vCPU `index` wrote its local APIC's registers (EOI, TPR...): what is
+ * deliverable may have changed. */
+static inline void vm_irqchip_lapic_touched(struct vm_irqchip *c,
+					    uint32_t index)
+{
+	c->lapic_quiet[index] = false;
+}
 
 /* An interrupt waits for vCPU `index` (from its local APIC, or for the
  * BSP the 8259A). */
