@@ -202,16 +202,23 @@ static bool wait_for_sipi(struct vcpu *v, uint8_t *vector)
 	bool got_init = false;
 	while (!__atomic_load_n(&v->vm->stopping, __ATOMIC_ACQUIRE)) {
 		uint64_t flags = vm_lock(v->vm);
+		/* Before the look: a sender that comes after it kicks us. */
+		__atomic_store_n(&v->halted, true, __ATOMIC_SEQ_CST);
 		if (vlapic_take_init(l)) {
 			vlapic_reset(l, false);
 			got_init = true;
 		}
 		bool sipi = got_init && vlapic_take_sipi(l, vector);
 		vm_unlock(v->vm, flags);
-		if (sipi)
+		if (sipi) {
+			__atomic_store_n(&v->halted, false, __ATOMIC_SEQ_CST);
 			return true;
-		cpu_relax();
+		}
+		/* Sleep the processor until an IPI (or the VM's end) kicks. */
+		if (!__atomic_load_n(&v->vm->stopping, __ATOMIC_ACQUIRE))
+			cpu_sleep_until(UINT64_MAX);
 	}
+	__atomic_store_n(&v->halted, false, __ATOMIC_SEQ_CST);
 	return false;
 }
 
