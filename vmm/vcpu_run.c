@@ -94,6 +94,28 @@ static bool interrupt_waiting(struct vcpu *v)
 	       vm_devices_interrupt_pending(&v->vm->dev, v->id);
 }
 
+/* An NMI from the vCPU's local APIC (an NMI IPI, LINT1): it goes before
+ * any interrupt, whatever RFLAGS.IF says, once the guest's own NMI
+ * handler (if one runs) has returned. Returns whether one was injected
+ * or still waits. */
+static bool deliver_nmi(struct vcpu *v)
+{
+	struct vlapic *l = &v->vm->dev.irq.lapic[v->id];
+	bool injected = false;
+	if (vlapic_take_nmi(l))
+		v->nmi_pending = true;
+	if (v->nmi_pending && virt_vcpu_nmi_allowed(v)) {
+		virt_vcpu_inject_nmi(v);
+		v->nmi_pending = false;
+		injected = true;
+	}
+	if (v->nmi_window != v->nmi_pending) {
+		virt_vcpu_set_nmi_window(v, v->nmi_pending);
+		v->nmi_window = v->nmi_pending;
+	}
+	return injected || v->nmi_pending;
+}
+
 /*
  * Before each entry: due timers raise their interrupts; one waiting
  * interrupt goes in if the guest can take it now (the PIC's is
@@ -108,7 +130,8 @@ static bool deliver_events(struct vcpu *v, bool devices_touched)
 	/* The common case, on every exit: nothing due, nothing waiting, no
 	 * window requested. */
 	if (!devices_touched && now < v->next_event && !v->window_requested &&
-	    !interrupt_waiting(v))
+	    !v->nmi_window && !interrupt_waiting(v) &&
+	    !v->vm->dev.irq.lapic[v->id].nmi_pending)
 		return false;
 	if (v->timer_deadline && now >= v->timer_deadline) {
 		v->timer_deadline = 0;
@@ -121,6 +144,7 @@ static bool deliver_events(struct vcpu *v, bool devices_touched)
 	v->next_event = earliest(v->timer_deadline ? v->timer_deadline
 						   : DEV_CLOCK_NEVER,
 				 v->vm->dev.next_event);
+	bool nmi_waits = deliver_nmi(v);
 	bool waiting = interrupt_waiting(v), injected = false;
 	if (waiting && virt_vcpu_interrupt_allowed(v)) {
 		injected = true;
@@ -135,7 +159,7 @@ static bool deliver_events(struct vcpu *v, bool devices_touched)
 	}
 	virt_vcpu_set_interrupt_window(v, waiting);
 	v->window_requested = waiting;
-	return injected || waiting;
+	return injected || waiting || nmi_waits;
 }
 
 #define RFLAGS_IF (1ull << 9)

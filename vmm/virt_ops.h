@@ -100,6 +100,22 @@ static inline void virt_vcpu_set_interrupt_window(struct vcpu *v, bool on)
 	virt_backend->vcpu_set_interrupt_window(v, on);
 }
 
+/* NMIs: may one be delivered at the next entry (no NMI or MOV-SS
+ * blocking, nothing else queued)? Deliver it; or exit when the guest's
+ * NMI blocking ends. */
+static inline bool virt_vcpu_nmi_allowed(struct vcpu *v)
+{
+	return virt_backend->vcpu_nmi_allowed(v);
+}
+static inline void virt_vcpu_inject_nmi(struct vcpu *v)
+{
+	virt_backend->vcpu_inject_nmi(v);
+}
+static inline void virt_vcpu_set_nmi_window(struct vcpu *v, bool on)
+{
+	virt_backend->vcpu_set_nmi_window(v, on);
+}
+
 /* The guest's mode, control registers and segment bases (vcpu_state.h). */
 static inline void virt_vcpu_get_cpu_state(struct vcpu *v,
 					   struct vcpu_cpu_state *s)

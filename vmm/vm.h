@@ -52,6 +52,8 @@ struct vcpu {
 	 * recomputed before every entry. */
 	uint64_t next_event;
 	bool window_requested;   /* the backend exits at the next window */
+	bool nmi_pending;        /* taken from its local APIC, not delivered */
+	bool nmi_window;         /* the backend exits when NMIs unblock */
 	uint32_t cpu;            /* the processor running it */
 	bool in_guest;           /* between entry and exit: kick to reach */
 	bool halted;             /* sleeping in HLT: kick to wake */

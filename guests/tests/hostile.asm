@@ -48,8 +48,7 @@ long_mode:
 	mov dword [r15 + ICR_LO], 0x00040044    ; self
 	mov dword [r15 + ICR_LO], 0x000c4500    ; INIT to all but self
 	mov dword [r15 + ICR_LO], 0x000c0608    ; SIPI to all but self
-	mov dword [r15 + ICR_HI], 0xff << 24    ; broadcast NMI
-	mov dword [r15 + ICR_LO], 0x00000400
+	mov dword [r15 + ICR_LO], 0x000c0400    ; NMI to all but self
 	dec ecx
 	jnz .storm
 	PRINT survived, survived_len

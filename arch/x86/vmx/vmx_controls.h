@@ -14,6 +14,7 @@
 /* Primary processor-based (25.6.2) */
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_HLT_EXITING (1u << 7)
+#define PROC_NMI_WINDOW_EXITING (1u << 22)
 #define PROC_CR8_LOAD_EXITING (1u << 19)
 #define PROC_CR8_STORE_EXITING (1u << 20)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
@@ -69,6 +70,8 @@
 							  entry's info */
 /* Guest interruptibility state (25.4.2): blocking by STI / MOV SS. */
 #define INTERRUPTIBILITY_BLOCKING_MASK 0x3u
+#define INTERRUPTIBILITY_BLOCKING_MOV_SS (1u << 1)
+#define INTERRUPTIBILITY_BLOCKING_NMI (1u << 3)
 
 /* Segment access rights (25.4.1): type, S, DPL 0, present. */
 #define AR_CODE_READ_ACCESSED 0x9b

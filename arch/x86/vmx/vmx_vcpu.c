@@ -32,6 +32,8 @@
 #include "lib/string.h"
 #include "vmm/virt_ops.h"
 
+#define VECTOR_NMI 2
+
 /* Entry/exit stubs (vmx_entry.asm). */
 int vmx_enter(struct vcpu_regs *regs, int launched, uint64_t *host_rsp);
 void vmx_exit_entry(void);
@@ -90,7 +92,8 @@ static int setup_controls(struct vmx_vcpu *vx)
 	if (adjust_controls_optional(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS
 					       : MSR_IA32_VMX_PINBASED_CTLS,
 				     PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING,
-				     PIN_ACTIVATE_PREEMPTION_TIMER, &pin) ||
+				     PIN_ACTIVATE_PREEMPTION_TIMER | PIN_VIRTUAL_NMIS,
+				     &pin) ||
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
 				      : MSR_IA32_VMX_PROCBASED_CTLS,
 			    PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
@@ -111,6 +114,7 @@ static int setup_controls(struct vmx_vcpu *vx)
 	if (!(proc2 & PROC2_ENABLE_VPID))
 		vx->vpid = 0;
 	vx->preemption_timer = pin & PIN_ACTIVATE_PREEMPTION_TIMER;
+	vx->virtual_nmis = pin & PIN_VIRTUAL_NMIS;
 
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, pin);
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
@@ -412,6 +416,7 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 				  ? VM_EXIT_NMI : VM_EXIT_VENDOR;
 		break;
 	case VMX_EXIT_REASON_INTERRUPT_WINDOW:
+	case VMX_EXIT_REASON_NMI_WINDOW: /* either: the run loop looks again */
 		e->kind = VM_EXIT_INTERRUPT_WINDOW;
 		break;
 	case VMX_EXIT_REASON_CR_ACCESS:
@@ -545,6 +550,41 @@ static bool vmx_vcpu_interrupt_allowed(struct vcpu *v)
 		 INTERRUPTIBILITY_BLOCKING_MASK);
 }
 
+/*
+ * NMIs (SDM vol. 3C 25.3, 26.6.1.2): with "virtual NMIs" the processor
+ * tracks the guest's NMI blocking (set by delivery, cleared by IRET) in
+ * the interruptibility state, and NMI-window exiting brings the vCPU back
+ * when it ends. MOV SS blocking also holds an NMI back. Without virtual
+ * NMIs (an old processor), NMIs are not offered: never allowed.
+ */
+static bool vmx_vcpu_nmi_allowed(struct vcpu *v)
+{
+	struct vmx_vcpu *vx = v->backend;
+	return vx->virtual_nmis &&
+	       !(vmcs_read32(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID) &&
+	       !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		 (INTERRUPTIBILITY_BLOCKING_NMI |
+		  INTERRUPTIBILITY_BLOCKING_MOV_SS));
+}
+
+static void vmx_vcpu_inject_nmi(struct vcpu *v)
+{
+	vmcs_write32(VM_ENTRY_INTR_INFO,
+		     INTR_INFO_VALID | INTR_TYPE_NMI | VECTOR_NMI);
+}
+
+static void vmx_vcpu_set_nmi_window(struct vcpu *v, bool on)
+{
+	struct vmx_vcpu *vx = v->backend;
+	if (!vx->virtual_nmis || vx->nmi_window_exiting == on)
+		return;
+	vx->nmi_window_exiting = on;
+	uint32_t proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+	proc = on ? proc | PROC_NMI_WINDOW_EXITING
+		  : proc & ~PROC_NMI_WINDOW_EXITING;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
+}
+
 static void vmx_vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
 {
 	vmcs_write32(VM_ENTRY_INTR_INFO,
@@ -643,6 +683,9 @@ static const struct virt_ops vmx_ops = {
 	.vcpu_interrupt_allowed = vmx_vcpu_interrupt_allowed,
 	.vcpu_inject_interrupt = vmx_vcpu_inject_interrupt,
 	.vcpu_set_interrupt_window = vmx_vcpu_set_interrupt_window,
+	.vcpu_nmi_allowed = vmx_vcpu_nmi_allowed,
+	.vcpu_inject_nmi = vmx_vcpu_inject_nmi,
+	.vcpu_set_nmi_window = vmx_vcpu_set_nmi_window,
 	.vcpu_get_cpu_state = vmx_vcpu_get_cpu_state,
 	.vcpu_set_rsp = vmx_vcpu_set_rsp,
 	.vcpu_set_rflags = vmx_vcpu_set_rflags,

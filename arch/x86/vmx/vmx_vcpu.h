@@ -26,6 +26,8 @@ struct vmx_vcpu {
 	bool preemption_timer; /* the VMX-preemption timer is active */
 	bool timer_at_max;     /* its VMCS value is the maximum (no deadline) */
 	bool window_exiting;   /* interrupt-window exiting is on */
+	bool virtual_nmis;     /* the "virtual NMIs" pin control is on */
+	bool nmi_window_exiting;
 	uint16_t vpid;
 };
 
