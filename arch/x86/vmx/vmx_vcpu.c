@@ -525,18 +525,23 @@ static void vmx_vcpu_inject_exception(struct vcpu *v, uint8_t vector,
 	vmcs_write32(VM_ENTRY_INTR_INFO, info);
 }
 
+/* Turn one primary processor-based control on or off; `state` is Volt's
+ * copy of it, which spares a VMREAD per entry when nothing changes. */
+static void set_proc_control(bool *state, uint32_t bit, bool on)
+{
+	if (*state == on)
+		return;
+	*state = on;
+	uint32_t proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, on ? proc | bit : proc & ~bit);
+}
+
 /* Interrupt-window exiting (25.6.2): exit as soon as the guest can take
- * an interrupt. Volt's copy of the control avoids a VMREAD per entry. */
+ * an interrupt. */
 static void vmx_vcpu_set_interrupt_window(struct vcpu *v, bool on)
 {
 	struct vmx_vcpu *vx = v->backend;
-	if (vx->window_exiting == on)
-		return;
-	vx->window_exiting = on;
-	uint32_t proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
-	proc = on ? proc | PROC_INTERRUPT_WINDOW_EXITING
-		  : proc & ~PROC_INTERRUPT_WINDOW_EXITING;
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
+	set_proc_control(&vx->window_exiting, PROC_INTERRUPT_WINDOW_EXITING, on);
 }
 
 /* The guest takes an external interrupt at the next entry only with
@@ -576,13 +581,9 @@ static void vmx_vcpu_inject_nmi(struct vcpu *v)
 static void vmx_vcpu_set_nmi_window(struct vcpu *v, bool on)
 {
 	struct vmx_vcpu *vx = v->backend;
-	if (!vx->virtual_nmis || vx->nmi_window_exiting == on)
-		return;
-	vx->nmi_window_exiting = on;
-	uint32_t proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
-	proc = on ? proc | PROC_NMI_WINDOW_EXITING
-		  : proc & ~PROC_NMI_WINDOW_EXITING;
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
+	if (vx->virtual_nmis) /* the control needs virtual NMIs (26.2.1.1) */
+		set_proc_control(&vx->nmi_window_exiting,
+				 PROC_NMI_WINDOW_EXITING, on);
 }
 
 static void vmx_vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
