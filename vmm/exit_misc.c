@@ -6,8 +6,6 @@
 #include "vmm/exit_handlers.h"
 #include "vmm/virt_ops.h"
 
-#define RFLAGS_IF (1ull << 9)
-
 /*
  * HLT with interrupts disabled can only end by NMI, SMI or INIT, none of
  * which reaches a uniprocessor VM: the guest has stopped for good (Linux
@@ -19,7 +17,7 @@ enum vm_exit_action exit_hlt(struct vcpu *v, struct vm_exit *e)
 {
 	struct vcpu_cpu_state s;
 	virt_vcpu_get_cpu_state(v, &s);
-	if (!(s.rflags & RFLAGS_IF) && v->vm->vcpu_count == 1) {
+	if (!(s.rflags & VCPU_RFLAGS_IF) && v->vm->vcpu_count == 1) {
 		vm_printk(v->vm, "halted at %#lx with interrupts disabled; "
 			  "stopping\n", (unsigned long)e->rip);
 		return VM_KILL;

@@ -19,8 +19,6 @@
 #include "vmm/virt_ops.h"
 
 #define MAX_INSN_BYTES 15
-#define EFER_LMA (1ull << 10)
-#define GUEST_MAXPHYADDR 39 /* what CPUID 0x80000008 tells guests */
 
 struct mmio_ctx {
 	struct vcpu *v;
@@ -146,7 +144,8 @@ enum vm_exit_action exit_memory_fault(struct vcpu *v, struct vm_exit *e)
 		.v = v,
 		.walk = { .cr0 = s.cr0, .cr3 = s.cr3, .cr4 = s.cr4,
 			  .efer = s.efer, .rflags = s.rflags,
-			  .maxphyaddr = GUEST_MAXPHYADDR, .gpa_ptr = gpa_ptr,
+			  .maxphyaddr = vcpu_cpuid_policy(v)->phys_addr_bits,
+			  .gpa_ptr = gpa_ptr,
 			  .opaque = v->vm },
 	};
 	uint8_t bytes[MAX_INSN_BYTES];
@@ -157,7 +156,7 @@ enum vm_exit_action exit_memory_fault(struct vcpu *v, struct vm_exit *e)
 			sizeof(bytes), &got, &pfec);
 
 	struct x86_insn insn;
-	enum x86_cpu_mode mode = x86_cpu_mode_of(s.efer & EFER_LMA, s.cs_l,
+	enum x86_cpu_mode mode = x86_cpu_mode_of(s.efer & VCPU_EFER_LMA, s.cs_l,
 						 s.cs_db);
 	int err = x86_decode(bytes, got, mode, &insn);
 	if (err)

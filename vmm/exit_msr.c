@@ -15,15 +15,6 @@
 #define VECTOR_GP 13
 #define MSR_APIC_BASE 0x1bu
 #define MSR_TSC_DEADLINE 0x6e0u
-#define MSR_X2APIC_FIRST 0x800u
-#define MSR_X2APIC_LAST 0x8ffu
-
-/* The local APIC's MSRs belong to the vCPU's virtual local APIC. */
-static bool lapic_msr(uint32_t index)
-{
-	return index == MSR_APIC_BASE || index == MSR_TSC_DEADLINE ||
-	       (index >= MSR_X2APIC_FIRST && index <= MSR_X2APIC_LAST);
-}
 
 static int lapic_msr_read(struct vcpu *v, uint32_t index, uint64_t *value)
 {
@@ -119,14 +110,13 @@ enum vm_exit_action exit_msr_read(struct vcpu *v, struct vm_exit *e)
 	uint32_t index = e->u.msr.index;
 	uint64_t value;
 
-	if (lapic_msr(index)) {
-		if (lapic_msr_read(v, index, &value))
-			return inject_gp(v);
-		set_edx_eax(v, value);
-		return VM_RESUME_SKIP_INSN;
-	}
 	switch (msr_emul_read(vcpu_msrs(v), index, &value)) {
 	case MSR_EMUL_OK:
+		set_edx_eax(v, value);
+		return VM_RESUME_SKIP_INSN;
+	case MSR_EMUL_LAPIC:
+		if (lapic_msr_read(v, index, &value))
+			return inject_gp(v);
 		set_edx_eax(v, value);
 		return VM_RESUME_SKIP_INSN;
 	case MSR_EMUL_BACKEND:
@@ -143,12 +133,12 @@ enum vm_exit_action exit_msr_write(struct vcpu *v, struct vm_exit *e)
 	uint32_t index = e->u.msr.index;
 	uint64_t value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
 
-	if (lapic_msr(index))
-		return lapic_msr_write(v, index, value) ? inject_gp(v)
-							: VM_RESUME_SKIP_INSN;
 	switch (msr_emul_write(vcpu_msrs(v), index, value)) {
 	case MSR_EMUL_OK:
 		return VM_RESUME_SKIP_INSN;
+	case MSR_EMUL_LAPIC:
+		return lapic_msr_write(v, index, value) ? inject_gp(v)
+							: VM_RESUME_SKIP_INSN;
 	case MSR_EMUL_BACKEND:
 		return backend_write(v, index, value);
 	case MSR_EMUL_GP:

@@ -21,10 +21,6 @@
 #define MSR_TSC 0x10u
 #define MSR_PLATFORM_ID 0x17u
 #define MSR_APIC_BASE 0x1bu
-#define   APIC_BASE_BSP BIT64(8)
-#define   APIC_BASE_EXTD BIT64(10)	/* x2APIC mode */
-#define   APIC_BASE_EN BIT64(11)	/* xAPIC global enable */
-#define   APIC_BASE_DEFAULT 0xfee00000ull
 #define MSR_FEATURE_CONTROL 0x3au
 #define   FEATURE_CONTROL_LOCKED BIT64(0)
 #define MSR_TSC_ADJUST 0x3bu
@@ -150,6 +146,7 @@ enum outcome {
 	REFUSED,	/* #GP: bad value, read-only, locked */
 	HIDDEN,		/* #GP: the feature is hidden from CPUID */
 	TO_BACKEND,	/* the backend's */
+	TO_LAPIC,	/* the vCPU's local APIC's */
 };
 
 enum msr_class { EMULATED, BACKEND, FEATURE_HIDDEN };
@@ -227,42 +224,18 @@ static enum outcome feature_control_read(struct vcpu_msrs *m, uint32_t i,
 	return DONE;
 }
 
-/* ---- APIC base --------------------------------------------------------- */
+/* ---- the local APIC's --------------------------------------------------- */
 
-static enum outcome apic_base_read(struct vcpu_msrs *m, uint32_t i,
-				   uint64_t *v)
+/* APIC_BASE, TSC_DEADLINE and the x2APIC registers belong to the vCPU's
+ * virtual local APIC (vmm/dev/vlapic.c) when the VM has one. */
+static enum outcome lapic_read(struct vcpu_msrs *m, uint32_t i, uint64_t *v)
 {
-	if (!m->cfg.lapic)
-		return HIDDEN;
-	*v = m->apic_base;
-	return DONE;
+	return m->cfg.lapic ? TO_LAPIC : HIDDEN;
 }
 
-/*
- * Rewriting the current value is fine, and so is xAPIC -> x2APIC (EXTD
- * set with EN already set, vol. 3A figure 11-27) when the policy offers
- * x2APIC. Moving the base, disabling the APIC and leaving x2APIC mode
- * need the virtual LAPIC to follow: refused for now. Reserved bits (and
- * EXTD without x2APIC) are a #GP as on hardware.
- */
-static enum outcome apic_base_write(struct vcpu_msrs *m, uint32_t i,
-				    uint64_t v)
+static enum outcome lapic_write(struct vcpu_msrs *m, uint32_t i, uint64_t v)
 {
-	uint64_t cur = m->apic_base;
-	uint64_t allowed = APIC_BASE_BSP | APIC_BASE_EN | phys_page_mask(m) |
-			   (m->cfg.x2apic ? APIC_BASE_EXTD : 0);
-
-	if (!m->cfg.lapic)
-		return HIDDEN;
-	if (v & ~allowed)
-		return REFUSED;
-	if (v == cur)
-		return DONE;
-	if (v == (cur | APIC_BASE_EXTD) && (cur & APIC_BASE_EN)) {
-		m->apic_base = v;
-		return DONE;
-	}
-	return REFUSED;
+	return m->cfg.lapic ? TO_LAPIC : HIDDEN;
 }
 
 /* ---- MISC_ENABLE ------------------------------------------------------- */
@@ -461,7 +434,7 @@ static enum outcome tsc_aux_write(struct vcpu_msrs *m, uint32_t i, uint64_t v)
 	X_EMUL(PLATFORM_ID, MSR_PLATFORM_ID,                            \
 	       MSR_PLATFORM_ID, read_zero, write_refused)               \
 	X_EMUL(APIC_BASE, MSR_APIC_BASE,                                \
-	       MSR_APIC_BASE, apic_base_read, apic_base_write)          \
+	       MSR_APIC_BASE, lapic_read, lapic_write)                  \
 	X_EMUL(FEATURE_CONTROL, MSR_FEATURE_CONTROL,                    \
 	       MSR_FEATURE_CONTROL, feature_control_read, write_refused) \
 	X_HIDE(TSC_ADJUST, MSR_TSC_ADJUST, MSR_TSC_ADJUST)              \
@@ -529,11 +502,12 @@ static enum outcome tsc_aux_write(struct vcpu_msrs *m, uint32_t i, uint64_t v)
 	X_HIDE(RTIT_ADDR, MSR_RTIT_ADDR0_A, MSR_RTIT_ADDR3_B)           \
 	X_HIDE(DS_AREA, MSR_DS_AREA, MSR_DS_AREA)                       \
 	X_HIDE(CET, MSR_U_CET, MSR_INTERRUPT_SSP_TABLE)                 \
-	/* The virtual LAPIC's (next): until it exists, hidden. */      \
-	X_HIDE(TSC_DEADLINE, MSR_TSC_DEADLINE, MSR_TSC_DEADLINE)        \
+	X_EMUL(TSC_DEADLINE, MSR_TSC_DEADLINE,                          \
+	       MSR_TSC_DEADLINE, lapic_read, lapic_write)               \
 	X_HIDE(PKRS, MSR_PKRS, MSR_PKRS)                                \
 	X_HIDE(HWP, MSR_PM_ENABLE, MSR_HWP_STATUS)                      \
-	X_HIDE(X2APIC, MSR_X2APIC_FIRST, MSR_X2APIC_LAST)               \
+	X_EMUL(X2APIC, MSR_X2APIC_FIRST, MSR_X2APIC_LAST,               \
+	       lapic_read, lapic_write)                                 \
 	X_HIDE(TME, MSR_TME_CAPABILITY, MSR_TME_EXCLUDE_BASE)           \
 	X_HIDE(BNDCFGS, MSR_BNDCFGS, MSR_BNDCFGS)                       \
 	X_HIDE(PASID, MSR_PASID, MSR_PASID)                             \
@@ -588,10 +562,6 @@ void msr_emul_init(struct vcpu_msrs *m, const struct msr_emul_config *cfg)
 	if (m->cfg.phys_addr_bits == 0 ||
 	    m->cfg.phys_addr_bits > PHYS_ADDR_BITS_MAX)
 		m->cfg.phys_addr_bits = PHYS_ADDR_BITS_DEFAULT;
-	/* Vol. 3A 11.4.4: after reset, 0xFEE00000, enabled, BSP flag on the
-	 * bootstrap processor only. */
-	m->apic_base = APIC_BASE_DEFAULT | APIC_BASE_EN |
-		       (cfg->vcpu_id == 0 ? APIC_BASE_BSP : 0);
 	/* Fast strings on; no BTS, no PEBS (the debug store is hidden);
 	 * MONITOR enabled exactly when CPUID offers it. */
 	m->misc_enable = MISC_ENABLE_FAST_STRINGS |
@@ -633,6 +603,8 @@ static enum msr_emul_result settle(struct vcpu_msrs *m, uint32_t index,
 		return MSR_EMUL_OK;
 	case TO_BACKEND:
 		return MSR_EMUL_BACKEND;
+	case TO_LAPIC:
+		return MSR_EMUL_LAPIC;
 	case HIDDEN:
 		count_gp(m, index, write, MSR_GP_HIDDEN);
 		return MSR_EMUL_GP;

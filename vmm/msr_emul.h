@@ -11,6 +11,8 @@
  *                     processor does not implement
  *   MSR_EMUL_BACKEND  the backend owns it (EFER, PAT, SYSENTER, SYSCALL,
  *                     DEBUGCTL, FS/GS base...): virt_vcpu_get/set_msr
+ *   MSR_EMUL_LAPIC    the vCPU's virtual local APIC owns it (APIC_BASE,
+ *                     TSC_DEADLINE, x2APIC registers): vmm/dev/vlapic.c
  * Each #GP is counted per index (unknown, hidden or refused) for the
  * report the VM prints when it stops.
  *
@@ -28,6 +30,7 @@ enum msr_emul_result {
 	MSR_EMUL_GP,
 	MSR_EMUL_UNKNOWN,
 	MSR_EMUL_BACKEND,
+	MSR_EMUL_LAPIC,
 };
 
 /* Why an access raised #GP (the report's three groups). */
@@ -67,7 +70,6 @@ struct msr_gp_count {
 struct vcpu_msrs {
 	bool initialized;	/* msr_emul_init() ran */
 	struct msr_emul_config cfg;
-	uint64_t apic_base;
 	uint64_t misc_enable;
 	uint64_t mcg_status;
 	uint64_t mtrr_def_type;

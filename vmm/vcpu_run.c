@@ -162,13 +162,11 @@ static bool deliver_events(struct vcpu *v, bool devices_touched)
 	return injected || waiting || nmi_waits;
 }
 
-#define RFLAGS_IF (1ull << 9)
-
 static bool guest_interrupts_enabled(struct vcpu *v)
 {
 	struct vcpu_cpu_state st;
 	virt_vcpu_get_cpu_state(v, &st);
-	return st.rflags & RFLAGS_IF;
+	return st.rflags & VCPU_RFLAGS_IF;
 }
 
 /*
@@ -227,9 +225,10 @@ static enum vm_exit_action handle_exit(struct vcpu *v, struct vm_exit *e)
 /* The guest may have programmed a timer (PIT/RTC ports, the local APIC's
  * registers or TSC-deadline MSR) or its APIC's priorities (EOI, TPR, CR8):
  * timers and pending interrupts must be looked at again. */
-static bool may_touch_timers(const struct vm_exit *e)
+static bool may_touch_timers(const struct vcpu *v, const struct vm_exit *e)
 {
-	return (e->kind == VM_EXIT_IO && vm_devices_timer_port(e->u.io.port)) ||
+	return (e->kind == VM_EXIT_IO &&
+		vm_devices_timer_port(&v->vm->dev, e->u.io.port)) ||
 	       e->kind == VM_EXIT_MEMORY_FAULT || e->kind == VM_EXIT_MSR_WRITE ||
 	       e->kind == VM_EXIT_CR_ACCESS;
 }
@@ -254,7 +253,7 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 		}
 		virt_vcpu_run(v, &e);
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
-		devices_touched = may_touch_timers(&e);
+		devices_touched = may_touch_timers(v, &e);
 		enum vm_exit_action a = handle_exit(v, &e);
 		switch (a) {
 		case VM_RESUME_SKIP_INSN: /* the one place RIP advances */

@@ -14,6 +14,10 @@
 enum vcpu_seg { VCPU_SEG_ES, VCPU_SEG_CS, VCPU_SEG_SS, VCPU_SEG_DS,
 		VCPU_SEG_FS, VCPU_SEG_GS, VCPU_SEG_COUNT };
 
+/* Bits of that state generic code looks at. */
+#define VCPU_RFLAGS_IF (1ull << 9)   /* interrupts enabled */
+#define VCPU_EFER_LMA (1ull << 10)   /* IA-32e mode active */
+
 struct vcpu_cpu_state {
 	uint64_t rip, rsp, rflags;
 	uint64_t cr0, cr3, cr4, efer; /* as the guest sees them */

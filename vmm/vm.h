@@ -41,7 +41,7 @@ struct vcpu {
 	void *backend;      /* the backend's per-vCPU state */
 	uint64_t exits;     /* exits handled so far */
 	uint64_t exits_by_kind[VM_EXIT_KINDS]; /* the same, per exit kind */
-	/* The one virtual interrupt source until the vLAPIC exists: a
+	/* The test guests' own interrupt source, beside the devices: a
 	 * one-shot timer armed by hypercall (HC_TIMER). */
 	uint64_t timer_deadline; /* host TSC; 0 = not armed */
 	uint8_t timer_vector;

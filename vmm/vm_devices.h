@@ -54,13 +54,13 @@ void vm_devices_flush_console(struct vm *vm);
 void vm_devices_update(struct vm *vm, uint64_t now, bool force);
 /* Does an access to this port reprogram a timed device (PIT, port 0x61,
  * RTC)? Only then must next_event be recomputed at once. */
-static inline bool vm_devices_timer_port(uint16_t port)
+static inline bool vm_devices_timer_port(const struct vm_devices *d,
+					 uint16_t port)
 {
 	return (port >= PIT_BASE && port < PIT_BASE + 4) ||
 	       port == PIT_PORT_B || port == RTC_PORT_INDEX ||
 	       port == RTC_PORT_INDEX + 1 ||
-	       (port >= ACPI_PM_DEFAULT_BASE &&
-		port < ACPI_PM_DEFAULT_BASE + ACPI_PM_PORTS);
+	       (uint16_t)(port - d->acpi_pm.base) < ACPI_PM_PORTS;
 }
 /* An interrupt waits for the vCPU (local APIC, or the 8259A's INTR). */
 static inline bool vm_devices_interrupt_pending(struct vm_devices *d,
