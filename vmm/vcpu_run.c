@@ -11,6 +11,7 @@
 #include "vmm/exit_handlers.h"
 #include "vmm/virt_ops.h"
 #include "vmm/vm_devices.h"
+#include "vmm/vcpu_sched.h"
 
 static const exit_handler_fn exit_table[VM_EXIT_KINDS] = {
 	[VM_EXIT_CPUID] = exit_cpuid,
@@ -124,7 +125,7 @@ static bool deliver_nmi(struct vcpu *v)
  * guests' hypercall timer bypasses the PIC. Returns whether an interrupt
  * was injected or still waits.
  */
-static bool deliver_events(struct vcpu *v, bool devices_touched)
+bool vcpu_deliver_events(struct vcpu *v, bool devices_touched)
 {
 	uint64_t now = rdtsc();
 	/* The common case, on every exit: nothing due, nothing waiting, no
@@ -160,49 +161,6 @@ static bool deliver_events(struct vcpu *v, bool devices_touched)
 	virt_vcpu_set_interrupt_window(v, waiting);
 	v->window_requested = waiting;
 	return injected || waiting || nmi_waits;
-}
-
-static bool guest_interrupts_enabled(struct vcpu *v)
-{
-	struct vcpu_cpu_state st;
-	virt_vcpu_get_cpu_state(v, &st);
-	return st.rflags & VCPU_RFLAGS_IF;
-}
-
-/*
- * A halted vCPU waits for its next event. Until the credit scheduler
- * exists this waits here, on the vCPU's own processor; the scheduler will
- * instead block the vCPU and let the idle path choose a C-state. With
- * interrupts off (an SMP guest parking a processor, as Linux does when it
- * stops the others) only the end of the VM wakes it. Returns false when
- * nothing can ever wake it, or the VM is stopping.
- */
-static bool vcpu_wait_for_event(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-	bool parked = !guest_interrupts_enabled(v);
-	for (;;) {
-		uint64_t until = DEV_CLOCK_NEVER;
-		uint64_t flags = vm_lock(vm);
-		/* Set before the last look at events: whoever makes one
-		 * pending after it kicks this processor awake. */
-		__atomic_store_n(&v->halted, true, __ATOMIC_SEQ_CST);
-		bool woken = !parked && deliver_events(v, false);
-		if (!parked)
-			until = v->next_event;
-		vm_unlock(vm, flags);
-		bool stopping = __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
-		/* Alone, a vCPU with no timer left sleeps forever; with
-		 * others, an IPI may still come. */
-		bool forever = !parked && until == DEV_CLOCK_NEVER &&
-			       vm->vcpu_count == 1;
-		if (woken || stopping || forever) {
-			__atomic_store_n(&v->halted, false, __ATOMIC_SEQ_CST);
-			return woken;
-		}
-		cpu_sleep_until(until);
-		__atomic_store_n(&v->halted, false, __ATOMIC_SEQ_CST);
-	}
 }
 
 /* Handle one exit, under the VM's lock: devices and interrupt controllers
@@ -245,7 +203,7 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 		/* Set before the last look at events: a vCPU that makes one
 		 * pending after this kicks us out of the guest. */
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
-		deliver_events(v, devices_touched);
+		vcpu_deliver_events(v, devices_touched);
 		vm_unlock(vm, flags);
 		if (__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {
 			v->in_guest = false;
@@ -263,7 +221,7 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 			break;
 		case VM_BLOCK: /* HLT completes, then the vCPU waits */
 			virt_vcpu_complete_insn(v, e.rip + e.insn_len);
-			if (!vcpu_wait_for_event(v)) {
+			if (!vcpu_block_until_event(v)) {
 				if (__atomic_load_n(&vm->stopping,
 						    __ATOMIC_ACQUIRE))
 					return VM_KILL;
@@ -277,5 +235,6 @@ enum vm_exit_action vcpu_run(struct vcpu *v)
 		case VM_EXITED:
 			return a;
 		}
+		vcpu_sched_point(v);
 	}
 }
