@@ -145,5 +145,9 @@ static inline int virt_vcpu_set_msr(struct vcpu *v, uint32_t index,
 static inline void virt_vcpu_dump(struct vcpu *v) { virt_backend->vcpu_dump(v); }
 /* The vCPU will never run again: release its backend state. */
 static inline void virt_vcpu_destroy(struct vcpu *v) { virt_backend->vcpu_destroy(v); }
+/* Scheduling (virt_ops.def): the vCPU leaves / comes back to the
+ * processor that calls. */
+static inline void virt_vcpu_put(struct vcpu *v) { virt_backend->vcpu_put(v); }
+static inline void virt_vcpu_load(struct vcpu *v) { virt_backend->vcpu_load(v); }
 
 #endif

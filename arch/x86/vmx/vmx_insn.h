@@ -30,6 +30,25 @@ static inline void vmxoff(void)
 	__asm__ volatile("vmxoff" ::: "cc", "memory");
 }
 
+/* Make a VMCS inactive on this processor, its data written to memory and
+ * its launch state "clear" / make it current (31, "VMCLEAR",
+ * "VMPTRLD"). */
+static inline int vmclear(uint64_t phys)
+{
+	uint8_t cf, zf;
+	__asm__ volatile("vmclear %2; setc %0; setz %1"
+			 : "=r"(cf), "=r"(zf) : "m"(phys) : "cc", "memory");
+	return VMX_RESULT(cf, zf);
+}
+
+static inline int vmptrld(uint64_t phys)
+{
+	uint8_t cf, zf;
+	__asm__ volatile("vmptrld %2; setc %0; setz %1"
+			 : "=r"(cf), "=r"(zf) : "m"(phys) : "cc", "memory");
+	return VMX_RESULT(cf, zf);
+}
+
 /* INVEPT / INVVPID types (31, "INVEPT", "INVVPID"). */
 #define INVEPT_SINGLE_CONTEXT 1
 #define INVEPT_ALL_CONTEXTS 2

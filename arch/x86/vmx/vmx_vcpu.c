@@ -43,22 +43,6 @@ _Static_assert(__builtin_offsetof(struct vcpu_regs, rbp) == 48, "vmx_entry.asm G
 _Static_assert(__builtin_offsetof(struct vcpu_regs, r15) == 112, "vmx_entry.asm G_R15");
 _Static_assert(VMCS_HOST_RSP == 0x6c14, "vmx_entry.asm VMCS_HOST_RSP");
 
-static inline int vmclear(uint64_t phys)
-{
-	uint8_t cf, zf;
-	__asm__ volatile("vmclear %2; setc %0; setz %1"
-			 : "=r"(cf), "=r"(zf) : "m"(phys) : "cc", "memory");
-	return VMX_RESULT(cf, zf);
-}
-
-static inline int vmptrld(uint64_t phys)
-{
-	uint8_t cf, zf;
-	__asm__ volatile("vmptrld %2; setc %0; setz %1"
-			 : "=r"(cf), "=r"(zf) : "m"(phys) : "cc", "memory");
-	return VMX_RESULT(cf, zf);
-}
-
 /* ---- controls ------------------------------------------------------------ */
 
 /* Volt's value for one control field, from its capability MSR (the pure
@@ -133,7 +117,7 @@ static int setup_controls(struct vmx_vcpu *vx)
 
 /* ---- host state (26.2.2-26.2.4): what an exit loads -------------------- */
 
-static void setup_host_state(void)
+void vmx_setup_host_state(void)
 {
 	struct percpu *c = this_cpu();
 	struct desc_ptr idtr;
@@ -218,7 +202,7 @@ static void flush_ept(uint64_t eptp)
 		invept(INVEPT_ALL_CONTEXTS, 0);
 }
 
-static void flush_guest_tlbs(struct vcpu *v, struct vmx_vcpu *vx)
+void vmx_flush_guest_tlbs(struct vcpu *v, struct vmx_vcpu *vx)
 {
 	const struct vmx_ept_vpid_info *cap = ept_vpid_caps();
 	flush_ept(((struct vmx_vm *)v->vm->backend)->eptp);
@@ -307,10 +291,11 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
 	vmcs_write64(EPT_POINTER, ((struct vmx_vm *)v->vm->backend)->eptp);
 	if (setup_msr_bitmap(vx) || setup_io_bitmaps(vx))
 		return -1;
-	flush_guest_tlbs(v, vx);
-	setup_host_state();
+	vmx_flush_guest_tlbs(v, vx);
+	vmx_setup_host_state();
 	vmx_setup_guest_state(boot);
 	vmx_guest_msrs_load_initial();
+	vmx_switch_state_init(vx);
 	return 0;
 }
 
@@ -459,7 +444,8 @@ static void arm_preemption_timer(const struct vcpu *v, struct vmx_vcpu *vx)
 	static bool misc_read;
 	/* Entries reload the value from the VMCS (Volt does not save it on
 	 * exit), so "no deadline" needs writing only once. */
-	bool no_deadline = v->next_event == UINT64_MAX;
+	uint64_t deadline = vcpu_exit_deadline(v);
+	bool no_deadline = deadline == UINT64_MAX;
 	if (no_deadline && vx->timer_at_max)
 		return;
 	vx->timer_at_max = no_deadline;
@@ -469,7 +455,7 @@ static void arm_preemption_timer(const struct vcpu *v, struct vmx_vcpu *vx)
 	}
 	uint64_t now = rdtsc(), ticks = UINT64_MAX;
 	if (!no_deadline)
-		ticks = v->next_event > now ? v->next_event - now : 0;
+		ticks = deadline > now ? deadline - now : 0;
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
 		     vmx_preemption_timer_value(&misc, ticks));
 }
@@ -694,6 +680,8 @@ static const struct virt_ops vmx_ops = {
 	.vcpu_set_msr = vmx_vcpu_set_msr,
 	.vcpu_dump = vmx_vcpu_dump,
 	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_put = vmx_vcpu_put,
+	.vcpu_load = vmx_vcpu_load,
 };
 
 const struct virt_ops *vmx_backend(void)

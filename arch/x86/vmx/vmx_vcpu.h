@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "arch/x86/vmx/ept.h"
+#include "arch/x86/vmx/vmx_vcpu_switch.h"
 #include "vmm/vm.h"
 
 struct vmx_vm {
@@ -29,7 +30,19 @@ struct vmx_vcpu {
 	bool virtual_nmis;     /* the "virtual NMIs" pin control is on */
 	bool nmi_window_exiting;
 	uint16_t vpid;
+	/* What of the guest lives in the processor, while the vCPU is
+	 * switched out (vmx_vcpu_switch.c). */
+	struct vmx_switch_state sw;
 };
+
+/* Host state fields for the calling processor (vmx_vcpu.c). */
+void vmx_setup_host_state(void);
+/* Drop the processor's cached translations of this vCPU (EPT + VPID). */
+void vmx_flush_guest_tlbs(struct vcpu *v, struct vmx_vcpu *vx);
+/* Scheduling (vmx_vcpu_switch.c). */
+void vmx_switch_state_init(struct vmx_vcpu *vx);
+void vmx_vcpu_put(struct vcpu *v);
+void vmx_vcpu_load(struct vcpu *v);
 
 /* Guest state for a vCPU's first entry (vmx_guest_boot.c). */
 void vmx_setup_guest_state(const struct vcpu_boot *boot);
