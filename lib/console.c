@@ -41,6 +41,19 @@ void vprintk(const char *fmt, va_list ap)
 	restore_flags(flags);
 }
 
+void console_write_line(const char *s, size_t len)
+{
+	if (!console_sink)
+		return;
+	uint64_t flags = read_flags_and_cli();
+	bool locked = spin_trylock_bounded(&console_lock, CONSOLE_LOCK_SPINS);
+	console_sink(s, len);
+	console_sink("\n", 1);
+	if (locked)
+		spin_unlock(&console_lock, 0);
+	restore_flags(flags);
+}
+
 void printk(const char *fmt, ...)
 {
 	va_list ap;

@@ -15,6 +15,9 @@ void console_set_sink(console_sink_fn sink);
 void console_set_panic_stop(void (*stop)(void));
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap);
+/* A long, already formatted line (printk's lines end at 511 bytes): `s`
+ * then a newline, as one piece. */
+void console_write_line(const char *s, size_t len);
 
 /*
  * panic: a broken hypervisor invariant. Prints "PANIC: ..." and stops the

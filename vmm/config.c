@@ -395,6 +395,13 @@ static int sched_ratelimit(void *o, const char *v)
 			     &((struct sched_config *)o)->ratelimit_us);
 }
 
+/* STAT lines (a machine-readable snapshot) every this often; 0 = off. */
+static int sched_stat(void *o, const char *v)
+{
+	return parse_time_us(v, 0, SCHED_STAT_MAX_US,
+			     &((struct sched_config *)o)->stat_us);
+}
+
 #define SCHED_KEY_TSLICE 1
 #define SCHED_KEY_TICK 2
 static const struct key_def sched_keys[] = {
@@ -402,6 +409,7 @@ static const struct key_def sched_keys[] = {
 	[SCHED_KEY_TSLICE] = { "tslice", sched_tslice, "1ms-1000ms" },
 	[SCHED_KEY_TICK] = { "tick", sched_tick, "1ms-1000ms" },
 	{ "ratelimit", sched_ratelimit, "0-100ms" },
+	{ "stat", sched_stat, "0 (off) or 1ms-60s" },
 };
 
 static int pm_governor(void *o, const char *v)

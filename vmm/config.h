@@ -6,6 +6,7 @@
  *             [exit_port=on|off] [test_mmio=on|off]
  *             [mode=fixed|variable|dvfs-aware]
  *   sched credit [mode=...] [tslice=30ms] [tick=10ms] [ratelimit=1ms]
+ *               [stat=0|TIME]
  *   pm [governor=...] [idle=menu|halt|poll] [freqs=MHz,MHz,...]
  *   host <the command-line options, see options.h>
  *
@@ -44,6 +45,7 @@
 #define SCHED_TIME_MIN_US 1000     /* tslice and tick: 1 ms .. 1 s */
 #define SCHED_TIME_MAX_US 1000000
 #define SCHED_RATELIMIT_MAX_US 100000
+#define SCHED_STAT_MAX_US 60000000
 
 enum sched_mode { SCHED_MODE_VARIABLE = 0, SCHED_MODE_FIXED, SCHED_MODE_DVFS };
 enum pm_governor { GOV_ONDEMAND = 0, GOV_PERFORMANCE, GOV_POWERSAVE, GOV_USERSPACE };
@@ -55,6 +57,7 @@ struct sched_config {
 	uint32_t tslice_us;    /* default 30 ms */
 	uint32_t tick_us;      /* default 10 ms */
 	uint32_t ratelimit_us; /* default 1 ms */
+	uint32_t stat_us;      /* STAT line period; 0 (default) = none */
 };
 
 struct pm_config {

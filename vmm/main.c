@@ -33,6 +33,8 @@
 #include "vmm/debug_fault.h"
 #include "vmm/virt_ops.h"
 #include "vmm/vm.h"
+#include "vmm/vcpu_sched.h"
+#include "sched/sched.h"
 
 #define BSP_STACK_PAGES 8
 
@@ -172,6 +174,8 @@ static void init_config(void)
 	apply_host_options(); /* the config's host line may add to them */
 }
 
+static void start_scheduler(void);
+
 struct init_step {
 	const char *name;
 	void (*run)(void);
@@ -185,6 +189,7 @@ static const struct init_step late_steps[] = {
 	{ "local APIC and timers", init_apic_and_timers },
 	{ "virtualization", init_virtualization },
 	{ "smp", init_smp },
+	{ "scheduler", start_scheduler },
 };
 
 static void run_step(const struct init_step *s)
@@ -194,38 +199,29 @@ static void run_step(const struct init_step *s)
 }
 
 /*
- * Until the credit scheduler lands, each VM runs to its end on one
- * processor: the one it is pinned to, or the next application processor
- * in turn (CPU 0 only when it is alone). VMs on different processors run
- * at the same time; CPU 0 waits for all of them.
+ * Every VM runs on the threads of its vCPUs, which the credit scheduler
+ * places on the processors (sched/). vCPU 0's thread creates the VM and
+ * runs it to its end; CPU 0, once it has started them all, schedules like
+ * the others until every VM has ended.
  */
 struct vm_job {
 	const struct vm_config *cfg;
 	uint32_t id;
-	volatile bool done;
 };
 
 static struct vm_job vm_jobs[CONFIG_MAX_VMS];
+static uint32_t vms_running;
 
 static void vm_job_run(void *arg)
 {
 	struct vm_job *job = arg;
 	vm_run_from_config(job->cfg, job->id, boot);
-	__atomic_store_n(&job->done, true, __ATOMIC_RELEASE);
+	__atomic_sub_fetch(&vms_running, 1, __ATOMIC_RELEASE);
 }
 
-static uint32_t vm_cpu(const struct vm_config *vm, uint32_t *next_ap)
+static bool all_vms_ended(void)
 {
-	if (vm->pinned) {
-		for (uint32_t c = 0; c < cpu_count; c++)
-			if (vm->pin_mask & (1ull << c))
-				return c;
-	}
-	if (cpu_count == 1)
-		return 0;
-	uint32_t c = *next_ap;
-	*next_ap = c + 1 < cpu_count ? c + 1 : 1;
-	return c;
+	return __atomic_load_n(&vms_running, __ATOMIC_ACQUIRE) == 0;
 }
 
 /* Stopped VMs give every frame back (RAM, EPT tables, VMCS, bitmaps):
@@ -242,34 +238,85 @@ static void report_memory_returned(uint64_t free_before)
 		       (unsigned long)held_kib);
 }
 
+static void ap_schedule(void *unused)
+{
+	sched_cpu_loop(NULL);
+}
+
+/* The scheduler on every processor: CPU 0 joins in run_vms. */
+static void start_scheduler(void)
+{
+	struct sched_settings s = {
+		.tslice_us = config->sched.tslice_us,
+		.tick_us = config->sched.tick_us,
+		.ratelimit_us = config->sched.ratelimit_us,
+		.stat_period_us = config->sched.stat_us,
+	};
+	sched_init(&s, cpu_count);
+	for (uint32_t c = 1; c < cpu_count; c++)
+		while (!smp_run_on(c, ap_schedule, NULL))
+			cpu_relax();
+	printk("sched: credit scheduler on %u CPU%s (tslice %lu us, tick %lu "
+	       "us, rate limit %lu us)\n", cpu_count, cpu_count > 1 ? "s" : "",
+	       (unsigned long)s.tslice_us, (unsigned long)s.tick_us,
+	       (unsigned long)s.ratelimit_us);
+	printk("sched: clock 0 at TSC %lu, %lu Hz\n",
+	       (unsigned long)sched_clock_origin(), (unsigned long)tsc_hz);
+}
+
+/* Pinning names processors the config could not check: they are known
+ * only now. */
+static bool pinning_valid(const struct vm_config *vm)
+{
+	uint64_t online = cpu_count >= 64 ? ~0ull : (1ull << cpu_count) - 1;
+	if (!vm->pinned || !(vm->pin_mask & ~online))
+		return true;
+	printk("error: volt.cfg:%u: vm %s: pin names CPU %u, but only %u "
+	       "processor%s online; not started\n", vm->line, vm->name,
+	       (unsigned)__builtin_ctzll(vm->pin_mask & ~online), cpu_count,
+	       cpu_count > 1 ? "s are" : " is");
+	config_errors++;
+	return false;
+}
+
+static bool vm_startable(const struct vm_config *vm)
+{
+	if (!vm->valid)
+		return false;
+	if (!virt_enabled) {
+		printk("volt: vm %s not started: no usable VT-x\n", vm->name);
+		return false;
+	}
+	return pinning_valid(vm);
+}
+
 static void run_vms(void)
 {
-	uint32_t next_ap = 1, posted = 0;
-	uint64_t free_before = frames_free_count(&phys_frames);
+	bool start[CONFIG_MAX_VMS] = { false };
+	uint32_t count = 0;
 	for (uint32_t i = 0; i < config->vm_count; i++) {
 		const struct vm_config *vm = &config->vms[i];
-		if (!vm->valid)
+		if (!(start[i] = vm_startable(vm)))
 			continue;
-		if (!virt_enabled) {
-			printk("volt: vm %s not started: no usable VT-x\n",
-			       vm->name);
-			continue;
-		}
-		struct vm_job *job = &vm_jobs[posted++];
-		*job = (struct vm_job){ .cfg = vm, .id = i };
-		uint32_t cpu = vm_cpu(vm, &next_ap);
-		if (cpu == 0) {
-			vm_job_run(job);
-			continue;
-		}
-		while (!smp_run_on(cpu, vm_job_run, job))
-			cpu_relax(); /* that CPU still runs an earlier VM */
+		int mode = vm->mode >= 0 ? vm->mode : config->sched.mode;
+		sched_dom_setup(i, vm->weight, vm->cap, (enum csched_mode)mode);
+		sched_prepare_stacks(i, vm->vcpus ? vm->vcpus : 1);
+		count++;
 	}
-	for (uint32_t i = 0; i < posted; i++)
-		while (!__atomic_load_n(&vm_jobs[i].done, __ATOMIC_ACQUIRE))
-			cpu_relax();
-	if (posted)
-		report_memory_returned(free_before);
+	if (!count)
+		return;
+	uint64_t free_before = frames_free_count(&phys_frames);
+	vms_running = count;
+	for (uint32_t i = 0; i < config->vm_count; i++) {
+		if (!start[i])
+			continue;
+		vm_jobs[i] = (struct vm_job){ .cfg = &config->vms[i], .id = i };
+		vcpu_spawn(vm_boot_vcpu(i), &config->vms[i], i, vm_job_run,
+			   &vm_jobs[i]);
+	}
+	sched_cpu_loop(all_vms_ended);
+	sched_print_table();
+	report_memory_returned(free_before);
 }
 
 static void __attribute__((noreturn)) volt_idle(void)

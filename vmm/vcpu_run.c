@@ -191,18 +191,52 @@ static bool may_touch_timers(const struct vcpu *v, const struct vm_exit *e)
 	       e->kind == VM_EXIT_CR_ACCESS;
 }
 
+/*
+ * INIT from another vCPU's local APIC to a running one (SDM vol. 3A 9.4:
+ * an AP returns to wait-for-SIPI; Linux does this to bring an offlined
+ * CPU back). Everything the vCPU was doing is dropped: its backend state,
+ * registers and pending events; it starts again from the next SIPI. An
+ * INIT to the first vCPU (the BSP, which would run its firmware again)
+ * is a reset of the VM. False: the VM ends.
+ */
+static bool vcpu_take_init(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	if (v->id == 0) {
+		vm->dev.reset_requested = true;
+		vm_printk(vm, "INIT to vCPU 0: the VM resets\n");
+		return false;
+	}
+	virt_vcpu_destroy(v);
+	v->regs = (struct vcpu_regs){ 0 };
+	v->irq_pending = v->nmi_pending = false;
+	v->window_requested = v->nmi_window = false;
+	v->timer_deadline = 0;
+	v->inits++;
+	return vcpu_start_from_sipi(v) == 0;
+}
+
 /* Run until the VM exits or is stopped; returns the final action
  * (VM_KILL, silently, when another vCPU ended the VM). */
 enum vm_exit_action vcpu_run(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	bool devices_touched = true;
+	vcpu_sched_point(v); /* sets the first run_until */
 	for (;;) {
 		struct vm_exit e;
 		uint64_t flags = vm_lock(vm);
 		/* Set before the last look at events: a vCPU that makes one
 		 * pending after this kicks us out of the guest. */
 		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+		if (vm->dev.irq.lapic[v->id].init_pending) {
+			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+			vm_unlock(vm, flags);
+			if (!vcpu_take_init(v))
+				return VM_KILL;
+			devices_touched = true;
+			continue;
+		}
 		vcpu_deliver_events(v, devices_touched);
 		vm_unlock(vm, flags);
 		if (__atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE)) {

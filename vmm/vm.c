@@ -17,6 +17,8 @@
 #include "vmm/exit_handlers.h"
 #include "vmm/vm_load.h"
 #include "vmm/virt_ops.h"
+#include "vmm/vcpu_sched.h"
+#include "sched/sched.h"
 
 #define GUEST_RAM_ALIGN 0x200000ull /* lets EPT use 2 MiB pages */
 /* When the host has no readable RTC, guests start at 2026-01-01 00:00:00
@@ -28,6 +30,13 @@
  * device), so a VM's RAM must end below it until RAM above 4 GiB is
  * mapped separately. */
 #define VM_RAM_MAX (3ull << 30)
+
+static struct vm vms[CONFIG_MAX_VMS];
+
+struct vcpu *vm_boot_vcpu(uint32_t id)
+{
+	return &vms[id % CONFIG_MAX_VMS].vcpus[0];
+}
 
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 {
@@ -89,10 +98,12 @@ static int build_acpi_tables(struct vm *vm, struct acpi_build_result *r)
 void vm_kick_vcpu(struct vm *vm, uint32_t index)
 {
 	struct vcpu *t = &vm->vcpus[index];
-	if ((__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) ||
-	     __atomic_load_n(&t->halted, __ATOMIC_SEQ_CST)) &&
-	    t->cpu != this_cpu()->index)
-		smp_kick(t->cpu);
+	uint32_t cpu = __atomic_load_n(&t->cpu, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
+	    cpu != this_cpu()->index)
+		smp_kick(cpu);
+	if (__atomic_load_n(&t->halted, __ATOMIC_SEQ_CST))
+		vcpu_wake(t);
 }
 
 static void irqchip_kick(void *ctx, uint32_t index)
@@ -214,62 +225,57 @@ static bool wait_for_sipi(struct vcpu *v, uint8_t *vector)
 			__atomic_store_n(&v->halted, false, __ATOMIC_SEQ_CST);
 			return true;
 		}
-		/* Sleep the processor until an IPI (or the VM's end) kicks. */
+		/* Block until an IPI (or the VM's end) wakes it. */
 		if (!__atomic_load_n(&v->vm->stopping, __ATOMIC_ACQUIRE))
-			cpu_sleep_until(UINT64_MAX);
+			sched_block(UINT64_MAX);
 	}
 	__atomic_store_n(&v->halted, false, __ATOMIC_SEQ_CST);
 	return false;
 }
 
-/* Runs on the vCPU's own processor: its VMCS lives and dies there. */
+int vcpu_start_from_sipi(struct vcpu *v)
+{
+	uint8_t vector;
+	if (!wait_for_sipi(v, &vector))
+		return -1;
+	struct vcpu_boot boot = { .mode = VCPU_BOOT_REAL16,
+				  .real_cs = (uint16_t)(vector << 8) };
+	if (virt_vcpu_init(v, &boot)) {
+		vm_printk(v->vm, "cannot set up vCPU %u\n", v->id);
+		vm_stop(v->vm, v, VM_KILL);
+		return -1;
+	}
+	return 0;
+}
+
+/* An AP vCPU's thread: it waits for its start-up IPI, then runs. */
 static void ap_vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct vm *vm = v->vm;
-	uint8_t vector;
 
-	v->cpu = this_cpu()->index;
-	if (wait_for_sipi(v, &vector)) {
-		struct vcpu_boot boot = { .mode = VCPU_BOOT_REAL16,
-					  .real_cs = (uint16_t)(vector << 8) };
-		if (virt_vcpu_init(v, &boot)) {
-			vm_printk(vm, "cannot set up vCPU %u\n", v->id);
-			vm_stop(vm, v, VM_KILL);
-		} else {
-			vm_stop(vm, v, vcpu_run(v));
-		}
-	}
+	if (vcpu_start_from_sipi(v) == 0)
+		vm_stop(vm, v, vcpu_run(v));
 	if (v->backend)
 		virt_vcpu_destroy(v);
 	__atomic_sub_fetch(&vm->aps_running, 1, __ATOMIC_RELEASE);
 }
 
-/* vCPU i > 0 runs on the i-th processor after vCPU 0's (skipping CPU 0,
- * which hands out the work), one vCPU per processor until the scheduler
- * exists. */
-static int start_ap_vcpus(struct vm *vm)
+/* vCPUs 1.. each get a thread, scheduled with the VM's parameters. */
+static void start_ap_vcpus(struct vm *vm)
 {
-	uint32_t cpu = this_cpu()->index;
 	for (uint32_t i = 1; i < vm->vcpu_count; i++) {
-		uint64_t give_up = rdtsc() + tsc_ns_to_ticks(100000000ull);
-		do {
-			cpu = cpu + 1 < cpu_count ? cpu + 1 : 1;
-		} while (cpu == this_cpu()->index && cpu_count > 2);
-		vm->vcpus[i].cpu = cpu;
 		__atomic_add_fetch(&vm->aps_running, 1, __ATOMIC_ACQ_REL);
-		while (!smp_run_on(cpu, ap_vcpu_thread, &vm->vcpus[i])) {
-			if (cpu == this_cpu()->index || rdtsc() > give_up) {
-				__atomic_sub_fetch(&vm->aps_running, 1,
-						   __ATOMIC_ACQ_REL);
-				vm_printk(vm, "no free processor for vCPU %u "
-					  "(one per vCPU for now)\n", i);
-				return -1;
-			}
-			cpu_relax();
-		}
+		vcpu_spawn(&vm->vcpus[i], vm->cfg, vm->id, ap_vcpu_thread,
+			   &vm->vcpus[i]);
 	}
-	return 0;
+}
+
+/* vCPU 0's thread waits for the others to end (they were kicked). */
+static void wait_for_ap_vcpus(struct vm *vm)
+{
+	while (__atomic_load_n(&vm->aps_running, __ATOMIC_ACQUIRE))
+		sched_block(rdtsc() + tsc_ns_to_ticks(1000000));
 }
 
 static void report_end(struct vm *vm)
@@ -280,6 +286,10 @@ static void report_end(struct vm *vm)
 		report_msr_accesses(vm, &vm->vcpus[i]);
 	report_unclaimed_ports(vm);
 	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
+		if (vm->vcpus[i].inits)
+			vm_printk(vm, "vCPU %u: restarted by INIT %u time%s\n",
+				  i, vm->vcpus[i].inits,
+				  vm->vcpus[i].inits > 1 ? "s" : "");
 		vcpu_report_exits(&vm->vcpus[i]);
 		exits += vm->vcpus[i].exits;
 	}
@@ -307,21 +317,20 @@ static enum vm_outcome run_once(struct vm *vm, const struct boot_info *bi)
 	const struct vm_config *cfg = vm->cfg;
 	uint32_t id = vm->id;
 
+	void *vcpu0_thread = vm->vcpus[0].sched;
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
 	vm->id = id;
 	vm->vcpu_count = cfg->vcpus ? cfg->vcpus : 1;
 	for (uint32_t i = 0; i < VM_MAX_VCPUS; i++)
-		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i };
+		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i,
+					     .run_until = UINT64_MAX };
+	vm->vcpus[0].sched = vcpu0_thread;
 	vm->vcpus[0].cpu = this_cpu()->index;
-	if (vm->vcpu_count > VM_MAX_VCPUS || vm_create(vm, bi) ||
-	    start_ap_vcpus(vm)) {
+	if (vm->vcpu_count > VM_MAX_VCPUS || vm_create(vm, bi)) {
 		if (vm->vcpu_count > VM_MAX_VCPUS)
 			vm_printk(vm, "vcpus=%u: at most %u per VM for now\n",
 				  vm->vcpu_count, VM_MAX_VCPUS);
-		vm_stop(vm, &vm->vcpus[0], VM_KILL);
-		while (__atomic_load_n(&vm->aps_running, __ATOMIC_ACQUIRE))
-			cpu_relax();
 		vm_printk(vm, "not started\n");
 		vm_release(vm);
 		return VM_NOT_STARTED;
@@ -330,9 +339,9 @@ static enum vm_outcome run_once(struct vm *vm, const struct boot_info *bi)
 		  this_cpu()->index, (unsigned long)rdtsc(),
 		  (unsigned long)(vm->ram_bytes >> 20), vm->vcpu_count,
 		  vm->vcpu_count > 1 ? "s" : "");
+	start_ap_vcpus(vm);
 	vm_stop(vm, &vm->vcpus[0], vcpu_run(&vm->vcpus[0]));
-	while (__atomic_load_n(&vm->aps_running, __ATOMIC_ACQUIRE))
-		cpu_relax();
+	wait_for_ap_vcpus(vm);
 	report_end(vm);
 	vm_release(vm);
 	if (vm->dev.reset_requested)
@@ -348,7 +357,6 @@ static enum vm_outcome run_once(struct vm *vm, const struct boot_info *bi)
 int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 		       const struct boot_info *bi)
 {
-	static struct vm vms[CONFIG_MAX_VMS];
 	struct vm *vm = &vms[id % CONFIG_MAX_VMS];
 
 	vm->cfg = cfg;

@@ -51,9 +51,14 @@ struct vcpu {
 	 * not exit: the earliest device or hypercall-timer event (host TSC),
 	 * recomputed before every entry. */
 	uint64_t next_event;
+	/* The scheduler's deadline: the end of its slice or the next tick
+	 * on this processor (host TSC; UINT64_MAX = none). */
+	uint64_t run_until;
+	void *sched;             /* its scheduler entity (sched/sched.h) */
 	bool window_requested;   /* the backend exits at the next window */
 	bool nmi_pending;        /* taken from its local APIC, not delivered */
 	bool nmi_window;         /* the backend exits when NMIs unblock */
+	uint32_t inits;          /* INITs taken while running (restarts) */
 	uint32_t cpu;            /* the processor running it */
 	bool in_guest;           /* between entry and exit: kick to reach */
 	bool halted;             /* sleeping in HLT: kick to wake */
@@ -99,18 +104,33 @@ static inline void vm_unlock(struct vm *vm, uint64_t flags)
 		spin_unlock(&vm->lock, flags);
 }
 
+/* When the backend must bring the vCPU back at the latest: its next
+ * device event or the end of its time on the processor. */
+static inline uint64_t vcpu_exit_deadline(const struct vcpu *v)
+{
+	return v->next_event < v->run_until ? v->next_event : v->run_until;
+}
+
 /* End the VM (the first caller's action is kept) and bring every other
  * vCPU out of its guest. */
 void vm_stop(struct vm *vm, struct vcpu *by, enum vm_exit_action end);
+/* An application processor's vCPU after INIT: wait for the start-up IPI
+ * and set the vCPU up to start in real mode at its vector. -1: the VM
+ * ended first, or the vCPU could not be set up (the VM is stopped). */
+int vcpu_start_from_sipi(struct vcpu *v);
 /* Bring vCPU `index` out of its guest if it is in there now. */
 void vm_kick_vcpu(struct vm *vm, uint32_t index);
 
 /* Host pointer to guest-physical [gpa, gpa+len) or NULL outside RAM. */
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);
 
-/* Create a VM from its config and its boot files; run it to its end on
- * this processor. Prints what happened. Returns the VM's exit status, or
- * -1 when it could not start or was stopped for misbehaving. */
+/* VM `id`'s first vCPU, whose thread runs vm_run_from_config. */
+struct vcpu *vm_boot_vcpu(uint32_t id);
+
+/* Create a VM from its config and its boot files; run it to its end (on
+ * the thread of its first vCPU). Prints what happened. Returns the VM's
+ * exit status, or -1 when it could not start or was stopped for
+ * misbehaving. */
 struct boot_info;
 int vm_run_from_config(const struct vm_config *cfg, uint32_t id,
 		       const struct boot_info *bi);

@@ -7,7 +7,8 @@ judged by its serial output: every `expect` regex must appear, in order,
 every `contains` regex anywhere (output of VMs running at once interleaves);
 no `forbid` regex may appear; the exit status Volt printed
 ("volt: exit status N") must equal `status`, and so must QEMU's
-isa-debug-exit code when there is one. Independent tests run in
+isa-debug-exit code when there is one; a `check` command (run with the
+clean serial log's path appended) must exit 0. Independent tests run in
 parallel (-j). The last line is "N passed, N failed".
 """
 import argparse
@@ -44,6 +45,7 @@ class Test:
         self.status = 0       # None: no Volt (boot = linux)
         self.timeout = 120
         self.end = None       # regex: stop the emulator once the log shows it
+        self.check = None     # command + log path: must exit 0
 
 
 def parse_list(path):
@@ -71,7 +73,8 @@ def parse_list(path):
                 cur.status = None
             elif key in ("cpus", "memory", "status", "timeout"):
                 setattr(cur, key, int(value))
-            elif key in ("boot", "emulator", "model", "cmdline", "forbid", "end"):
+            elif key in ("boot", "emulator", "model", "cmdline", "forbid", "end",
+                         "check"):
                 setattr(cur, key, value)
             else:
                 sys.exit(f"{path}:{lineno}: unknown key '{key}'")
@@ -168,6 +171,18 @@ def debug_exit_status(t, rc):
     return rc >> 1
 
 
+def run_check(t):
+    """The test's own analysis of its log (shares, timings...)."""
+    cmd = t.check.split() + [t.log_path]
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    with open(os.path.join(os.path.dirname(t.log_path), "check.txt"), "w") as f:
+        f.write(p.stdout + p.stderr)
+    if p.returncode != 0:
+        last = (p.stdout + p.stderr).strip().splitlines()
+        return f"check failed: {last[-1] if last else p.returncode}"
+    return None
+
+
 def judge(t, log, timed_out, rc=None):
     if timed_out:  # a run must end by itself: a hang is a failure
         return f"TIMEOUT after {t.timeout} s"
@@ -185,6 +200,10 @@ def judge(t, log, timed_out, rc=None):
         if m:
             line = log[log.rfind("\n", 0, m.start()) + 1:log.find("\n", m.start())]
             return f"forbidden /{t.forbid}/ seen: {line.strip()}"
+    if t.check:
+        reason = run_check(t)
+        if reason:
+            return reason
     if t.status is None:  # no Volt in this run: nothing reports a status
         return None
     statuses = re.findall(r"volt: exit status (\d+)", log)
@@ -216,7 +235,8 @@ def run_one(t, build, keep):
             log = ANSI.sub("", f.read().decode("utf-8", "replace")).replace("\r", "")
     except FileNotFoundError:
         log = ""
-    with open(os.path.join(d, "serial.clean.log"), "w") as f:
+    t.log_path = os.path.join(d, "serial.clean.log")
+    with open(t.log_path, "w") as f:
         f.write(log)
     with open(os.path.join(d, "wall.txt"), "w") as f:
         f.write(f"{elapsed:.1f}\n")

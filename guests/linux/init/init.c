@@ -12,12 +12,19 @@
  *	VOLT-GUEST-INIT: reached userspace
  *	VOLT-GUEST-INIT: tsc <n>		the TSC right after (make bench)
  *	VOLT-WORK: spin <n> iterations/s	once a second (CLOCK_MONOTONIC)
+ *	VOLT-WORK: crash (sysrq c)		then the kernel panics
+ *	VOLT-WORK: crash failed ...		then none
+ *	VOLT-WORK: hotplug cpu1 offline|online ok|failed ...
  *	VOLT-WORK: unknown workload <word>	then runs none
  *	VOLT-WORK: done
  *	VOLT-GUEST-INIT: powering off
  *
- * Command line: volt.workload=<name>[:<seconds>], name `none` (default) or
- * `spin` (a CPU-bound loop, <seconds> defaults to 2).
+ * Command line: volt.workload=<name>[:<seconds>], name `none` (default),
+ * `spin` (a CPU-bound loop, <seconds> defaults to 2) or `crash` (no
+ * seconds: a kernel panic through /proc/sysrq-trigger; with panic=-1 on the
+ * command line the kernel then resets the machine at once) or `hotplug`
+ * (takes CPU 1 offline and back online through sysfs: the kernel parks it
+ * and starts it again with INIT and start-up IPIs).
  *
  * Power off: Volt's exit port first (QEMU's isa-debug-exit protocol: a byte
  * written to port 0xf4 ends the machine with status (byte << 1) | 1), then
@@ -160,7 +167,7 @@ static void read_cmdline(char *buf, unsigned int size)
 
 /* ---- command line ------------------------------------------------- */
 
-enum workload_kind { WORK_NONE, WORK_SPIN };
+enum workload_kind { WORK_NONE, WORK_SPIN, WORK_CRASH, WORK_HOTPLUG };
 
 struct workload {
 	enum workload_kind kind;
@@ -216,7 +223,7 @@ static long parse_seconds(const char *s)
 	return v;
 }
 
-/* `none`, `spin` or `spin:<seconds>`; 0 if recognised. */
+/* `none`, `spin`, `spin:<seconds>` or `crash`; 0 if recognised. */
 static int parse_workload(char *word, struct workload *w)
 {
 	char *colon = strchr(word, ':');
@@ -233,6 +240,10 @@ static int parse_workload(char *word, struct workload *w)
 		w->kind = WORK_NONE;
 	else if (!strcmp(word, "spin"))
 		w->kind = WORK_SPIN;
+	else if (!strcmp(word, "crash") && !colon)
+		w->kind = WORK_CRASH;
+	else if (!strcmp(word, "hotplug") && !colon)
+		w->kind = WORK_HOTPLUG;
 	else
 		return -1;
 	return 0;
@@ -317,6 +328,61 @@ static void drain_console(void)
 	ioctl(1, TCSBRK, (void *)1);
 }
 
+/*
+ * Panic the kernel on purpose: 'c' written to /proc/sysrq-trigger makes it
+ * call panic("sysrq triggered crash") (drivers/tty/sysrq.c; needs
+ * CONFIG_MAGIC_SYSRQ, and proc mounted by read_cmdline). A write from
+ * /proc ignores the sysrq key mask. The console is drained first: the
+ * panic path prints kernel messages only, so bytes still queued in the tty
+ * would be lost. The write returns only if the crash did not happen.
+ */
+static void crash(void)
+{
+	int fd;
+
+	say("VOLT-WORK: crash (sysrq c)");
+	drain_console();
+	fd = open("/proc/sysrq-trigger", O_WRONLY, 0);
+	if (fd < 0) {
+		say("VOLT-WORK: crash failed: no /proc/sysrq-trigger");
+		return;
+	}
+	write(fd, "c", 1);
+	close(fd);
+	say("VOLT-WORK: crash failed: the kernel survived sysrq c");
+}
+
+#define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
+
+/* Write "0" or "1" to cpu1/online, read it back: whether it took. */
+static int set_cpu1_online(char state)
+{
+	char back = '?';
+	int fd = open(CPU1_ONLINE, O_RDWR, 0);
+	if (fd < 0)
+		return -1;
+	int ok = write(fd, &state, 1) == 1;
+	close(fd);
+	fd = open(CPU1_ONLINE, O_RDONLY, 0);
+	if (fd >= 0) {
+		read(fd, &back, 1);
+		close(fd);
+	}
+	return ok && back == state ? 0 : -1;
+}
+
+/* CPU 1 offline (the kernel parks it with interrupts off) and online
+ * again (INIT, then start-up IPIs to a vCPU that already ran). */
+static void hotplug(void)
+{
+	mkdir("/sys", 0555);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	say(set_cpu1_online('0') == 0 ? "VOLT-WORK: hotplug cpu1 offline ok"
+				       : "VOLT-WORK: hotplug cpu1 offline failed");
+	say(set_cpu1_online('1') == 0 ? "VOLT-WORK: hotplug cpu1 online ok"
+				       : "VOLT-WORK: hotplug cpu1 online failed");
+}
+
 static void __attribute__((noreturn)) power_off(void)
 {
 	say("VOLT-GUEST-INIT: powering off");
@@ -341,6 +407,10 @@ int main(void)
 	choose_workload(cmdline, &work);
 	if (work.kind == WORK_SPIN)
 		spin(work.seconds);
+	else if (work.kind == WORK_CRASH)
+		crash();
+	else if (work.kind == WORK_HOTPLUG)
+		hotplug();
 	say("VOLT-WORK: done");
 	power_off();
 }
