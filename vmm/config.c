@@ -31,7 +31,7 @@ struct words {
 
 /* The lines of one kind (sched, pm, host) share their keys: a key given
  * on two such lines is given twice. Element i: the line that set key i. */
-#define SECTION_KEYS_MAX 8
+#define SECTION_KEYS_MAX 16
 struct section {
 	uint32_t key_line[SECTION_KEYS_MAX];
 };
@@ -53,6 +53,10 @@ void config_defaults(struct volt_config *c)
 	c->sched.ratelimit_us = SCHED_RATELIMIT_DEFAULT_US;
 	c->pm.governor = GOV_ONDEMAND;
 	c->pm.idle = IDLE_MENU;
+	c->pm.sampling_us = PM_SAMPLING_DEFAULT_US;
+	c->pm.up_threshold = PM_UP_THRESHOLD_DEFAULT;
+	c->pm.max_cstate = PM_MAX_CSTATES;
+	c->pm.latency_us = PM_LATENCY_NONE;
 	options_defaults(&c->host);
 }
 
@@ -186,7 +190,8 @@ static int parse_choice(const char *s, const char *const *names, int n,
 static const char *const sched_modes[] = { "variable", "fixed", "dvfs-aware" };
 static const char *const governors[] = { "ondemand", "performance",
 					 "powersave", "userspace" };
-static const char *const idles[] = { "menu", "halt", "poll" };
+static const char *const idles[] = { "menu", "halt", "poll", "next-timer" };
+static const char *const guest_mwaits[] = { "exit", "nop" };
 static const char *const on_crash_names[] = { "stop", "restart" };
 static const char *const off_on[] = { "off", "on" };
 
@@ -427,10 +432,95 @@ static int pm_freqs(void *o, const char *v)
 	return parse_freq_list(v, o);
 }
 
+/* "900,1000" -> millivolts, as many as freqs (checked at the end). */
+static int pm_volts(void *o, const char *v)
+{
+	struct pm_config *pm = o;
+	uint32_t mv[CONFIG_MAX_FREQS], n = 0;
+	for (const char *p = v;;) {
+		uint64_t x;
+		if (n == CONFIG_MAX_FREQS || parse_u64(p, &x, &p) || x == 0 ||
+		    x > PM_VOLT_MAX_MV)
+			return -1;
+		mv[n++] = (uint32_t)x;
+		if (!*p)
+			break;
+		if (*p++ != ',')
+			return -1;
+	}
+	memcpy(pm->volts_mv, mv, n * sizeof(mv[0]));
+	pm->volt_count = n;
+	return 0;
+}
+
+static int pm_sampling(void *o, const char *v)
+{
+	return parse_time_us(v, PM_SAMPLING_MIN_US, PM_SAMPLING_MAX_US,
+			     &((struct pm_config *)o)->sampling_us);
+}
+
+static int pm_up_threshold(void *o, const char *v)
+{
+	return parse_uint(v, 11, 100, &((struct pm_config *)o)->up_threshold);
+}
+
+static int pm_pstate(void *o, const char *v)
+{
+	return parse_uint(v, 0, CONFIG_MAX_FREQS - 1,
+			  &((struct pm_config *)o)->pstate);
+}
+
+static int pm_max_cstate(void *o, const char *v)
+{
+	return parse_uint(v, 1, PM_MAX_CSTATES,
+			  &((struct pm_config *)o)->max_cstate);
+}
+
+static int pm_latency(void *o, const char *v)
+{
+	return parse_time_us(v, 0, PM_LATENCY_MAX_US,
+			     &((struct pm_config *)o)->latency_us);
+}
+
+static int pm_guest_mwait(void *o, const char *v)
+{
+	return CHOICE(v, guest_mwaits, &((struct pm_config *)o)->guest_mwait);
+}
+
+static int pm_static_mw(void *o, const char *v)
+{
+	return parse_uint(v, 0, PM_POWER_MAX_MW,
+			  &((struct pm_config *)o)->static_mw);
+}
+
+static int pm_dynamic_mw(void *o, const char *v)
+{
+	return parse_uint(v, 0, PM_POWER_MAX_MW,
+			  &((struct pm_config *)o)->dynamic_mw);
+}
+
+static int pm_idle_mw(void *o, const char *v)
+{
+	return parse_uint(v, 0, PM_POWER_MAX_MW,
+			  &((struct pm_config *)o)->idle_mw);
+}
+
+#define PM_KEY_FREQS 2
+#define PM_KEY_VOLTS 3
 static const struct key_def pm_keys[] = {
 	{ "governor", pm_governor, "performance, powersave, userspace or ondemand" },
-	{ "idle", pm_idle, "menu, halt or poll" },
-	{ "freqs", pm_freqs, "1-16 MHz values (1-100000), comma-separated" },
+	{ "idle", pm_idle, "menu, next-timer, halt or poll" },
+	[PM_KEY_FREQS] = { "freqs", pm_freqs, "1-16 MHz values (1-100000), comma-separated" },
+	[PM_KEY_VOLTS] = { "volts", pm_volts, "1-16 mV values (1-2000), one per freqs value" },
+	{ "sampling", pm_sampling, "1ms-1000ms" },
+	{ "up_threshold", pm_up_threshold, "11-100 (percent)" },
+	{ "pstate", pm_pstate, "0-15 (the userspace governor's P-state)" },
+	{ "max_cstate", pm_max_cstate, "1-8" },
+	{ "latency", pm_latency, "0us-1s (C-state exit-latency limit)" },
+	{ "guest_mwait", pm_guest_mwait, "exit or nop" },
+	{ "static_mw", pm_static_mw, "0-1000000 (0: the model's default)" },
+	{ "dynamic_mw", pm_dynamic_mw, "0-1000000 (0: the model's default)" },
+	{ "idle_mw", pm_idle_mw, "0-1000000 (0: the model's default)" },
 };
 
 #define KEYS(table) table, (int)(sizeof(table) / sizeof(table[0]))
@@ -701,6 +791,20 @@ static void check_sched_timing(struct parse_state *x)
 		   s->tslice_us, s->tick_us);
 }
 
+/* volts= gives one voltage per freqs= value (the keys may be on
+ * different pm lines); the error names the line of volts=. */
+static void check_pm_table(struct parse_state *x)
+{
+	const struct pm_config *pm = &x->c->pm;
+	if (!pm->volt_count || pm->volt_count == pm->freq_count)
+		return;
+	x->line = x->pm.key_line[PM_KEY_VOLTS];
+	x->what = "pm";
+	x->vm = 0;
+	line_error(x, "volts has %u values, freqs %u: one voltage per "
+		   "frequency", pm->volt_count, pm->freq_count);
+}
+
 int config_parse(const char *text, size_t len, struct volt_config *c)
 {
 	struct parse_state x;
@@ -726,6 +830,7 @@ int config_parse(const char *text, size_t len, struct volt_config *c)
 		parse_line(&x, text + start, end - start);
 	}
 	check_sched_timing(&x);
+	check_pm_table(&x);
 	return (int)c->error_count;
 }
 

@@ -7,7 +7,10 @@
  *             [mode=fixed|variable|dvfs-aware]
  *   sched credit [mode=...] [tslice=30ms] [tick=10ms] [ratelimit=1ms]
  *               [stat=0|TIME]
- *   pm [governor=...] [idle=menu|halt|poll] [freqs=MHz,MHz,...]
+ *   pm [governor=...] [sampling=20ms] [up_threshold=80] [pstate=N]
+ *      [idle=menu|next-timer|halt|poll] [max_cstate=N] [latency=US]
+ *      [freqs=MHz,...] [volts=mV,...] [guest_mwait=exit|nop]
+ *      [static_mw=N] [dynamic_mw=N] [idle_mw=N]
  *   host <the command-line options, see options.h>
  *
  * Pure C (no heap, no hardware), compiled into Volt, into the UEFI loader
@@ -49,7 +52,18 @@
 
 enum sched_mode { SCHED_MODE_VARIABLE = 0, SCHED_MODE_FIXED, SCHED_MODE_DVFS };
 enum pm_governor { GOV_ONDEMAND = 0, GOV_PERFORMANCE, GOV_POWERSAVE, GOV_USERSPACE };
-enum pm_idle { IDLE_MENU = 0, IDLE_HALT, IDLE_POLL };
+enum pm_idle { IDLE_MENU = 0, IDLE_HALT, IDLE_POLL, IDLE_NEXT_TIMER };
+enum pm_guest_mwait { GUEST_MWAIT_EXIT = 0, GUEST_MWAIT_NOP };
+
+#define PM_SAMPLING_DEFAULT_US 20000 /* Xen's ondemand default */
+#define PM_SAMPLING_MIN_US 1000
+#define PM_SAMPLING_MAX_US 1000000
+#define PM_UP_THRESHOLD_DEFAULT 80
+#define PM_MAX_CSTATES 8
+#define PM_LATENCY_NONE UINT32_MAX
+#define PM_LATENCY_MAX_US 1000000
+#define PM_VOLT_MAX_MV 2000
+#define PM_POWER_MAX_MW 1000000
 enum vm_on_crash { ON_CRASH_STOP = 0, ON_CRASH_RESTART };
 
 struct sched_config {
@@ -65,6 +79,16 @@ struct pm_config {
 	int idle;     /* enum pm_idle, default menu */
 	uint32_t freqs_mhz[CONFIG_MAX_FREQS]; /* modeled driver's P-states */
 	uint32_t freq_count;
+	uint32_t volts_mv[CONFIG_MAX_FREQS];  /* their voltages */
+	uint32_t volt_count;
+	uint32_t volts_line;      /* where volts= was given (count check) */
+	uint32_t sampling_us;     /* governor sampling period, 20 ms */
+	uint32_t up_threshold;    /* ondemand, percent (11-100), 80 */
+	uint32_t pstate;          /* userspace governor's state index */
+	uint32_t max_cstate;      /* deepest C-state (1 = C1 only), 8 */
+	uint32_t latency_us;      /* exit-latency limit, PM_LATENCY_NONE */
+	int guest_mwait;          /* enum pm_guest_mwait, exit */
+	uint32_t static_mw, dynamic_mw, idle_mw; /* power model; 0 = default */
 };
 
 struct vm_config {

@@ -283,9 +283,62 @@ static void test_number_limits(void **state)
 		{ "pm freqs=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", 1 },
 		{ "pm governor=schedutil", 1 },
 		{ "pm idle=mwait", 1 },
+		{ "pm idle=next-timer", 0 },
+		{ "pm sampling=20ms up_threshold=80 pstate=2", 0 },
+		{ "pm sampling=500us", 1 },
+		{ "pm sampling=2s", 1 },
+		{ "pm up_threshold=10", 1 },
+		{ "pm up_threshold=101", 1 },
+		{ "pm pstate=16", 1 },
+		{ "pm max_cstate=0", 1 },
+		{ "pm max_cstate=9", 1 },
+		{ "pm max_cstate=3 latency=200us", 0 },
+		{ "pm latency=2s", 1 },
+		{ "pm guest_mwait=nop", 0 },
+		{ "pm guest_mwait=sleep", 1 },
+		{ "pm static_mw=3000 dynamic_mw=12000 idle_mw=1000", 0 },
+		{ "pm static_mw=1000001", 1 },
+		{ "pm freqs=2800,1400 volts=1200,900", 0 },
+		{ "pm freqs=2800,1400 volts=1200", 1 },
+		{ "pm freqs=2800 volts=0", 1 },
+		{ "pm freqs=2800 volts=2001", 1 },
+		{ "pm freqs=2800\npm volts=1200,900", 1 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		expect_line(cases[i].line, cases[i].errors, NULL);
+}
+
+/* The power-management keys land where the PM layer reads them; a
+ * volts/freqs mismatch names the line of volts=. */
+static void test_pm_keys(void **state)
+{
+	assert_int_equal(parse("pm governor=userspace pstate=3 sampling=30ms\n"
+			       "pm up_threshold=90 idle=next-timer max_cstate=2\n"
+			       "pm latency=150us guest_mwait=nop idle_mw=800\n"
+			       "pm freqs=2800,1400 volts=1200,900\n"), 0);
+	assert_int_equal(cfg.pm.governor, GOV_USERSPACE);
+	assert_int_equal(cfg.pm.pstate, 3);
+	assert_int_equal(cfg.pm.sampling_us, 30000);
+	assert_int_equal(cfg.pm.up_threshold, 90);
+	assert_int_equal(cfg.pm.idle, IDLE_NEXT_TIMER);
+	assert_int_equal(cfg.pm.max_cstate, 2);
+	assert_int_equal(cfg.pm.latency_us, 150);
+	assert_int_equal(cfg.pm.guest_mwait, GUEST_MWAIT_NOP);
+	assert_int_equal(cfg.pm.idle_mw, 800);
+	assert_int_equal(cfg.pm.volt_count, 2);
+	assert_int_equal(cfg.pm.volts_mv[1], 900);
+
+	assert_int_equal(parse("pm governor=ondemand"), 0);
+	assert_int_equal(cfg.pm.sampling_us, PM_SAMPLING_DEFAULT_US);
+	assert_int_equal(cfg.pm.up_threshold, 80);
+	assert_int_equal(cfg.pm.max_cstate, PM_MAX_CSTATES);
+	assert_int_equal(cfg.pm.latency_us, PM_LATENCY_NONE);
+	assert_int_equal(cfg.pm.guest_mwait, GUEST_MWAIT_EXIT);
+
+	assert_int_equal(parse("pm freqs=2800,2000,1200\npm volts=1200,1000"),
+			 1);
+	expect_error(0, 2,
+		     "pm: volts has 2 values, freqs 3: one voltage per frequency");
 }
 
 static void test_units_and_values(void **state)
@@ -690,6 +743,7 @@ int main(void)
 		cmocka_unit_test(test_mem_sizes),
 		cmocka_unit_test(test_number_limits),
 		cmocka_unit_test(test_units_and_values),
+		cmocka_unit_test(test_pm_keys),
 		cmocka_unit_test(test_sched_tick_divides_tslice),
 		cmocka_unit_test(test_names_and_files),
 		cmocka_unit_test(test_quoted_cmdline),
