@@ -51,7 +51,7 @@ void config_defaults(struct volt_config *c)
 	c->sched.tslice_us = SCHED_TSLICE_DEFAULT_US;
 	c->sched.tick_us = SCHED_TICK_DEFAULT_US;
 	c->sched.ratelimit_us = SCHED_RATELIMIT_DEFAULT_US;
-	c->pm.governor = GOV_ONDEMAND;
+	c->pm.governor = PM_GOV_ONDEMAND;
 	c->pm.idle = IDLE_MENU;
 	c->pm.sampling_us = PM_SAMPLING_DEFAULT_US;
 	c->pm.up_threshold = PM_UP_THRESHOLD_DEFAULT;
@@ -512,7 +512,7 @@ static const struct key_def pm_keys[] = {
 	{ "idle", pm_idle, "menu, next-timer, halt or poll" },
 	[PM_KEY_FREQS] = { "freqs", pm_freqs, "1-16 MHz values (1-100000), comma-separated" },
 	[PM_KEY_VOLTS] = { "volts", pm_volts, "1-16 mV values (1-2000), one per freqs value" },
-	{ "sampling", pm_sampling, "1ms-1000ms" },
+	{ "sampling", pm_sampling, "20ms-1000ms" },
 	{ "up_threshold", pm_up_threshold, "11-100 (percent)" },
 	{ "pstate", pm_pstate, "0-15 (the userspace governor's P-state)" },
 	{ "max_cstate", pm_max_cstate, "1-8" },

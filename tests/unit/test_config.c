@@ -72,7 +72,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.sched.tslice_us, 30000);
 	assert_int_equal(cfg.sched.tick_us, 10000);
 	assert_int_equal(cfg.sched.ratelimit_us, 1000);
-	assert_int_equal(cfg.pm.governor, GOV_ONDEMAND);
+	assert_int_equal(cfg.pm.governor, PM_GOV_ONDEMAND);
 	assert_int_equal(cfg.pm.idle, IDLE_MENU);
 	assert_int_equal(cfg.pm.freq_count, 0);
 	assert_int_equal(cfg.host.on_idle, HOST_POWEROFF);
@@ -128,7 +128,7 @@ static void test_brief_example(void **state)
 	assert_int_equal(cfg.sched.tslice_us, 30000);
 	assert_int_equal(cfg.sched.tick_us, 10000);
 	assert_int_equal(cfg.sched.ratelimit_us, 1000);
-	assert_int_equal(cfg.pm.governor, GOV_ONDEMAND);
+	assert_int_equal(cfg.pm.governor, PM_GOV_ONDEMAND);
 	assert_int_equal(cfg.pm.idle, IDLE_MENU);
 	assert_int_equal(cfg.host.on_idle, HOST_POWEROFF);
 	assert_int_equal(cfg.host.on_fault, HOST_POWEROFF);
@@ -158,14 +158,14 @@ static void test_every_choice(void **state)
 			       "sched credit mode=fixed\n"
 			       "pm governor=performance idle=halt\n"), 0);
 	assert_int_equal(cfg.sched.mode, SCHED_MODE_FIXED);
-	assert_int_equal(cfg.pm.governor, GOV_PERFORMANCE);
+	assert_int_equal(cfg.pm.governor, PM_GOV_PERFORMANCE);
 	assert_int_equal(cfg.pm.idle, IDLE_HALT);
 
 	assert_int_equal(parse("pm governor=powersave idle=poll"), 0);
-	assert_int_equal(cfg.pm.governor, GOV_POWERSAVE);
+	assert_int_equal(cfg.pm.governor, PM_GOV_POWERSAVE);
 	assert_int_equal(cfg.pm.idle, IDLE_POLL);
 	assert_int_equal(parse("pm governor=userspace idle=menu"), 0);
-	assert_int_equal(cfg.pm.governor, GOV_USERSPACE);
+	assert_int_equal(cfg.pm.governor, PM_GOV_USERSPACE);
 	assert_int_equal(cfg.pm.idle, IDLE_MENU);
 	assert_int_equal(parse("sched credit mode=variable"), 0);
 	assert_int_equal(cfg.sched.mode, SCHED_MODE_VARIABLE);
@@ -286,6 +286,7 @@ static void test_number_limits(void **state)
 		{ "pm idle=next-timer", 0 },
 		{ "pm sampling=20ms up_threshold=80 pstate=2", 0 },
 		{ "pm sampling=500us", 1 },
+		{ "pm sampling=10ms", 1 },
 		{ "pm sampling=2s", 1 },
 		{ "pm up_threshold=10", 1 },
 		{ "pm up_threshold=101", 1 },
@@ -316,7 +317,7 @@ static void test_pm_keys(void **state)
 			       "pm up_threshold=90 idle=next-timer max_cstate=2\n"
 			       "pm latency=150us guest_mwait=nop idle_mw=800\n"
 			       "pm freqs=2800,1400 volts=1200,900\n"), 0);
-	assert_int_equal(cfg.pm.governor, GOV_USERSPACE);
+	assert_int_equal(cfg.pm.governor, PM_GOV_USERSPACE);
 	assert_int_equal(cfg.pm.pstate, 3);
 	assert_int_equal(cfg.pm.sampling_us, 30000);
 	assert_int_equal(cfg.pm.up_threshold, 90);
@@ -555,7 +556,7 @@ static void test_duplicate_keys_across_lines(void **state)
 	assert_int_equal(cfg.sched.mode, SCHED_MODE_FIXED);
 	assert_int_equal(cfg.sched.tslice_us, 30000);
 	assert_int_equal(cfg.pm.idle, IDLE_HALT);
-	assert_int_equal(cfg.pm.governor, GOV_PERFORMANCE);
+	assert_int_equal(cfg.pm.governor, PM_GOV_PERFORMANCE);
 	assert_int_equal(cfg.host.on_idle, HOST_HALT);
 	assert_true(cfg.host.acpidump);
 	assert_int_equal(cfg.host.set, OPT_ON_IDLE | OPT_ACPIDUMP);
