@@ -1,6 +1,6 @@
 # make bench: run the benchmark guests and write docs/benchmarks.md.
 .PHONY: bench
-bench: $(BUILD)/volt.elf $$(GUEST_TEST_BINS) bench-sim | $(DEPS_STAMP)
+bench: $(BUILD)/volt.elf $$(GUEST_TEST_BINS) bench-sim bench-idle | $(DEPS_STAMP)
 	tests/system/run.py -j2 --keep --build $(BUILD) --list tests/bench/bench.cfg
 	tools/bench_report.py $(BUILD) > docs/benchmarks.md
 	@cat docs/benchmarks.md

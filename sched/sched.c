@@ -15,6 +15,7 @@
  * the VMX-preemption timer for this (vcpu.run_until).
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/idle.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
@@ -22,6 +23,7 @@
 #include "lib/console.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "pm/pm.h"
 #include "sched/credit_report.h"
 #include "sched/sched.h"
 
@@ -36,7 +38,13 @@ struct sched_pcpu {
 	uint64_t slice_end;          /* ns */
 	uint64_t come_back;          /* TSC: the preempt point's fast check */
 	volatile bool need_resched;
+	uint64_t next_sample;        /* ns: the PM governor's next look */
+	uint64_t duty_start;         /* ns: this duty period's start */
 };
+
+/* The modeled P-state driver slows a processor by running guests only
+ * f/f_max of every period of this length and stalling the rest. */
+#define DUTY_PERIOD_NS 1000000ull
 
 static struct spinlock lock = SPINLOCK_INIT;
 static struct csched policy;
@@ -168,6 +176,12 @@ static void set_come_back(struct sched_pcpu *pc, uint32_t cpu)
 	t = min64(t, earliest_timeout(cpu));
 	if (stat_period)
 		t = min64(t, next_stat);
+	t = min64(t, pc->next_sample);
+	if (pc->curr) {
+		uint64_t on = pm_duty_on_ns(cpu, DUTY_PERIOD_NS);
+		if (on)
+			t = min64(t, pc->duty_start + on);
+	}
 	pc->come_back = ns_to_tsc(t);
 }
 
@@ -230,7 +244,7 @@ static void expire_timeouts(uint32_t cpu, uint64_t now)
 		}
 }
 
-static char stat_line[4096];
+static char stat_line[4096], pm_line[4096];
 
 /* A STAT line for tools/ (credit_report.c): formatted under the lock,
  * printed by the caller after it. */
@@ -243,8 +257,28 @@ static bool format_stat(uint64_t now)
 			if (entities[d][i].live)
 				list[n++] = &entities[d][i].cs;
 	csched_sync(&policy, now);
+	uint64_t capacity[SCHED_MAX_DOMS] = { 0 };
+	for (uint32_t d = 0; d < SCHED_MAX_DOMS; d++)
+		capacity[d] = doms[d].capacity_ns;
+	if (pm_period_line(now, capacity, SCHED_MAX_DOMS, pm_line,
+			   sizeof(pm_line)) < 0)
+		pm_line[0] = 0;
 	return csched_format_stat(&policy, list, n, now, stat_line,
 				  sizeof(stat_line)) > 0;
+}
+
+/* The PM governor's sample of this processor: its busy time goes in,
+ * a new frequency may come out, which the policy charges from now on. */
+static void sample_pm(uint32_t cpu, uint64_t now)
+{
+	struct sched_pcpu *pc = &pcpus[cpu];
+	uint32_t f_cur, f_max;
+	pc->next_sample = now + pm_sampling_ns();
+	csched_sync(&policy, now);
+	if (pm_sample(cpu, now, policy.cpus[cpu].busy_ns, &f_cur, &f_max)) {
+		csched_set_freq(&policy, cpu, f_cur, f_max, now);
+		pc->need_resched = true; /* run_until was for the old one */
+	}
 }
 
 /* Ticks, accounting and timeouts that are due. Returns whether a STAT
@@ -266,6 +300,8 @@ static bool run_timers_locked(uint32_t cpu, uint64_t now)
 		next_stat = now + stat_period;
 		stat = format_stat(now);
 	}
+	if (now >= pc->next_sample)
+		sample_pm(cpu, now);
 	expire_timeouts(cpu, now);
 	if (now >= pc->slice_end)
 		pc->need_resched = true;
@@ -274,11 +310,34 @@ static bool run_timers_locked(uint32_t cpu, uint64_t now)
 
 static void print_stat(bool stat)
 {
-	if (stat)
-		console_write_line(stat_line, strlen(stat_line));
+	if (!stat)
+		return;
+	console_write_line(stat_line, strlen(stat_line));
+	if (pm_line[0])
+		console_write_line(pm_line, strlen(pm_line));
 }
 
 /* ---- the interface -------------------------------------------------------- */
+
+/*
+ * The modeled driver at f < f_max: the running vCPU has had its f/f_max
+ * of this duty period; the processor stalls (HLT) for the rest, the vCPU
+ * still current and charged, as a slower processor would be. Returns
+ * the TSC to stall until, or 0.
+ */
+static uint64_t duty_stall(struct sched_pcpu *pc, uint32_t cpu, uint64_t now)
+{
+	uint64_t on = pm_duty_on_ns(cpu, DUTY_PERIOD_NS);
+	if (!on || !pc->curr)
+		return 0;
+	if (now >= pc->duty_start + DUTY_PERIOD_NS) {
+		pc->duty_start = now; /* a new period */
+		return 0;
+	}
+	if (now < pc->duty_start + on)
+		return 0;
+	return ns_to_tsc(pc->duty_start + DUTY_PERIOD_NS);
+}
 
 void sched_preempt_point(void)
 {
@@ -289,12 +348,22 @@ void sched_preempt_point(void)
 	uint64_t now = now_ns();
 	uint32_t cpu = this_cpu()->index;
 	bool stat = run_timers_locked(cpu, now);
+	uint64_t stall = 0;
 	if (pcpus[cpu].need_resched)
 		schedule_locked(now);
+	else
+		stall = duty_stall(&pcpus[cpu], cpu, now);
+	cpu = this_cpu()->index;
+	if (stall)
+		pcpus[cpu].come_back = stall;
 	else
 		set_come_back(&pcpus[cpu], cpu);
 	spin_unlock(&lock, f);
 	print_stat(stat);
+	/* A kick (need_resched) ends the stall early: the next exit's
+	 * preempt point reschedules, and the stall resumes after. */
+	if (stall)
+		cpu_idle_halt(stall);
 }
 
 uint64_t sched_clock_origin(void)
@@ -413,11 +482,11 @@ struct sched_entity *sched_spawn(uint32_t dom, uint32_t vcpu,
 	return e;
 }
 
-/* The idle path: nothing to run until `until` (ns). The C-state governor
- * will choose how deep to sleep here; for now HLT. */
-static void idle_until(uint64_t until)
+/* The idle path: nothing to run until `until` (ns). The idle governor
+ * picks the C-state (pm/pm.c). */
+static void idle_until(uint32_t cpu, uint64_t until)
 {
-	cpu_sleep_until(ns_to_tsc(until));
+	pm_idle(cpu, ns_to_tsc(until), &pcpus[cpu].need_resched);
 }
 
 void sched_cpu_loop(bool (*done)(void))
@@ -438,11 +507,12 @@ void sched_cpu_loop(bool (*done)(void))
 		now = now_ns();
 		uint64_t until = min64(earliest_timeout(cpu), next_acct);
 		until = min64(until, now + policy.p.tslice_ns);
+		until = min64(until, pcpus[cpu].next_sample);
 		bool resched = pcpus[cpu].need_resched;
 		spin_unlock(&lock, f);
 		print_stat(stat);
 		if (!resched)
-			idle_until(until);
+			idle_until(cpu, until);
 	}
 }
 
@@ -452,6 +522,15 @@ void sched_set_cpu_freq(uint32_t cpu, uint32_t f_cur_khz, uint32_t f_max_khz)
 		return;
 	uint64_t f = spin_lock(&lock);
 	csched_set_freq(&policy, cpu, f_cur_khz, f_max_khz, now_ns());
+	spin_unlock(&lock, f);
+}
+
+void sched_dom_capacities(uint64_t capacity_ns[SCHED_MAX_DOMS])
+{
+	uint64_t f = spin_lock(&lock);
+	csched_sync(&policy, now_ns());
+	for (uint32_t d = 0; d < SCHED_MAX_DOMS; d++)
+		capacity_ns[d] = doms[d].capacity_ns;
 	spin_unlock(&lock, f);
 }
 

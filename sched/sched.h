@@ -97,6 +97,9 @@ void sched_cpu_loop(bool (*done)(void));
  * P-states exist every processor is at its maximum. */
 void sched_set_cpu_freq(uint32_t cpu, uint32_t f_cur_khz, uint32_t f_max_khz);
 
+/* Each domain's capacity used so far (ns x f/f_max), for energy. */
+void sched_dom_capacities(uint64_t capacity_ns[SCHED_MAX_DOMS]);
+
 /* The console table: every entity and processor. */
 void sched_print_table(void);
 

@@ -56,7 +56,7 @@ void config_defaults(struct volt_config *c)
 	c->pm.sampling_us = PM_SAMPLING_DEFAULT_US;
 	c->pm.up_threshold = PM_UP_THRESHOLD_DEFAULT;
 	c->pm.max_cstate = PM_MAX_CSTATES;
-	c->pm.latency_us = PM_LATENCY_NONE;
+	c->pm.latency_us = PM_LATENCY_DEFAULT_US;
 	options_defaults(&c->host);
 }
 
@@ -470,6 +470,11 @@ static int pm_pstate(void *o, const char *v)
 			  &((struct pm_config *)o)->pstate);
 }
 
+static int pm_pstate_cpus(void *o, const char *v)
+{
+	return parse_cpu_list(v, &((struct pm_config *)o)->pstate_cpus);
+}
+
 static int pm_max_cstate(void *o, const char *v)
 {
 	return parse_uint(v, 1, PM_MAX_CSTATES,
@@ -515,6 +520,7 @@ static const struct key_def pm_keys[] = {
 	{ "sampling", pm_sampling, "20ms-1000ms" },
 	{ "up_threshold", pm_up_threshold, "11-100 (percent)" },
 	{ "pstate", pm_pstate, "0-15 (the userspace governor's P-state)" },
+	{ "pstate_cpus", pm_pstate_cpus, "CPU indices 0-63, comma-separated" },
 	{ "max_cstate", pm_max_cstate, "1-8" },
 	{ "latency", pm_latency, "0us-1s (C-state exit-latency limit)" },
 	{ "guest_mwait", pm_guest_mwait, "exit or nop" },

@@ -61,6 +61,7 @@ enum pm_guest_mwait { GUEST_MWAIT_EXIT = 0, GUEST_MWAIT_NOP };
 #define PM_UP_THRESHOLD_DEFAULT 80
 #define PM_MAX_CSTATES 8
 #define PM_LATENCY_NONE UINT32_MAX
+#define PM_LATENCY_DEFAULT_US 200 /* allows C6-class states, not C9/C10 */
 #define PM_LATENCY_MAX_US 1000000
 #define PM_VOLT_MAX_MV 2000
 #define PM_POWER_MAX_MW 1000000
@@ -85,6 +86,7 @@ struct pm_config {
 	uint32_t sampling_us;     /* governor sampling period, 20 ms */
 	uint32_t up_threshold;    /* ondemand, percent (11-100), 80 */
 	uint32_t pstate;          /* userspace governor's state index */
+	uint64_t pstate_cpus;     /* the CPUs it applies to; 0 = all */
 	uint32_t max_cstate;      /* deepest C-state (1 = C1 only), 8 */
 	uint32_t latency_us;      /* exit-latency limit, PM_LATENCY_NONE */
 	int guest_mwait;          /* enum pm_guest_mwait, exit */

@@ -35,6 +35,8 @@
 #include "vmm/vm.h"
 #include "vmm/vcpu_sched.h"
 #include "sched/sched.h"
+#include "pm/pm.h"
+#include "lib/string.h"
 
 #define BSP_STACK_PAGES 8
 
@@ -238,14 +240,74 @@ static void report_memory_returned(uint64_t free_before)
 		       (unsigned long)held_kib);
 }
 
+/* The xenpm-like report: P-states, C-states, energy per processor and
+ * per VM (pm/pm_report.c), a line at a time. */
+static void print_pm_report(void)
+{
+	static char report[16384];
+	const char *names[CONFIG_MAX_VMS] = { 0 };
+	for (uint32_t i = 0; i < config->vm_count && i < CONFIG_MAX_VMS; i++)
+		names[i] = config->vms[i].name;
+	uint64_t capacity[SCHED_MAX_DOMS];
+	sched_dom_capacities(capacity);
+	if (pm_format_final(tsc_ticks_to_ns(rdtsc() - sched_clock_origin()),
+			    capacity, SCHED_MAX_DOMS, names, report,
+			    sizeof(report)) < 0) {
+		printk("pm: the report does not fit its buffer\n");
+		return;
+	}
+	for (char *line = report; *line;) {
+		char *end = strchr(line, '\n');
+		if (end)
+			*end = 0;
+		printk("%s\n", line);
+		line = end ? end + 1 : line + strlen(line);
+	}
+}
+
 static void ap_schedule(void *unused)
 {
 	sched_cpu_loop(NULL);
 }
 
+/* What the PM layer needs of the config (pm/pm.h). */
+static void pm_settings_from_config(struct pm_settings *s)
+{
+	const struct pm_config *c = &config->pm;
+	static const enum pm_gov gov[] = {
+		[PM_GOV_ONDEMAND] = PM_GOVERNOR_ONDEMAND,
+		[PM_GOV_PERFORMANCE] = PM_GOVERNOR_PERFORMANCE,
+		[PM_GOV_POWERSAVE] = PM_GOVERNOR_POWERSAVE,
+		[PM_GOV_USERSPACE] = PM_GOVERNOR_USERSPACE,
+	};
+	static const enum pm_idle_kind idle[] = {
+		[IDLE_MENU] = PM_IDLE_MENU, [IDLE_HALT] = PM_IDLE_HALT,
+		[IDLE_POLL] = PM_IDLE_POLL, [IDLE_NEXT_TIMER] = PM_IDLE_NEXT_TIMER,
+	};
+	*s = (struct pm_settings){
+		.governor = gov[c->governor],
+		.sampling_ns = c->sampling_us * 1000ull,
+		.up_threshold = c->up_threshold,
+		.userspace_pstate = c->pstate,
+		.userspace_cpus = c->pstate_cpus ? c->pstate_cpus : ~0ull,
+		.idle = idle[c->idle],
+		.max_cstate = c->max_cstate,
+		.latency_ns = c->latency_us == PM_LATENCY_NONE
+				      ? UINT64_MAX : c->latency_us * 1000ull,
+		.freq_count = c->freq_count, .volt_count = c->volt_count,
+		.static_mw = c->static_mw, .dynamic_mw = c->dynamic_mw,
+		.idle_mw = c->idle_mw,
+	};
+	memcpy(s->freqs_mhz, c->freqs_mhz, sizeof(s->freqs_mhz));
+	memcpy(s->volts_mv, c->volts_mv, sizeof(s->volts_mv));
+}
+
 /* The scheduler on every processor: CPU 0 joins in run_vms. */
 static void start_scheduler(void)
 {
+	struct pm_settings pm;
+	pm_settings_from_config(&pm);
+	pm_init(&pm, cpu_count);
 	struct sched_settings s = {
 		.tslice_us = config->sched.tslice_us,
 		.tick_us = config->sched.tick_us,
@@ -253,6 +315,11 @@ static void start_scheduler(void)
 		.stat_period_us = config->sched.stat_us,
 	};
 	sched_init(&s, cpu_count);
+	for (uint32_t c = 0; c < cpu_count; c++) {
+		uint32_t f_cur, f_max;
+		pm_cpu_freq(c, &f_cur, &f_max);
+		sched_set_cpu_freq(c, f_cur, f_max);
+	}
 	for (uint32_t c = 1; c < cpu_count; c++)
 		while (!smp_run_on(c, ap_schedule, NULL))
 			cpu_relax();
@@ -316,6 +383,7 @@ static void run_vms(void)
 	}
 	sched_cpu_loop(all_vms_ended);
 	sched_print_table();
+	print_pm_report();
 	report_memory_returned(free_before);
 }
 

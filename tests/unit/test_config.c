@@ -333,7 +333,7 @@ static void test_pm_keys(void **state)
 	assert_int_equal(cfg.pm.sampling_us, PM_SAMPLING_DEFAULT_US);
 	assert_int_equal(cfg.pm.up_threshold, 80);
 	assert_int_equal(cfg.pm.max_cstate, PM_MAX_CSTATES);
-	assert_int_equal(cfg.pm.latency_us, PM_LATENCY_NONE);
+	assert_int_equal(cfg.pm.latency_us, PM_LATENCY_DEFAULT_US);
 	assert_int_equal(cfg.pm.guest_mwait, GUEST_MWAIT_EXIT);
 
 	assert_int_equal(parse("pm freqs=2800,2000,1200\npm volts=1200,1000"),

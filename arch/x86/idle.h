@@ -1,0 +1,29 @@
+/*
+ * Entering an idle state on this processor: MWAIT with a C-state hint,
+ * HLT, or polling. The choice of state is the idle governor's (pm/); this
+ * is only the mechanism. Each returns after an interrupt (a kick, the
+ * timer armed for `until`) with interrupts off again; `until` is a host
+ * TSC value (UINT64_MAX: no timer).
+ */
+#ifndef VOLT_ARCH_X86_IDLE_H
+#define VOLT_ARCH_X86_IDLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* CPUID.1:ECX.MONITOR: MONITOR/MWAIT exist (and leaf 5 describes them). */
+bool cpu_has_mwait(void);
+/* CPUID leaf 5 (EAX..EDX), zeros without MONITOR/MWAIT. */
+void cpu_mwait_leaf(uint32_t r[4]);
+/* CPUID family and model (display values: extended fields folded in). */
+void cpu_family_model(uint32_t *family, uint32_t *model);
+
+/* MWAIT with `hint` (EAX: C-state in bits 7:4, sub-state in 3:0) and,
+ * when CPUID.5:ECX[1] allows it, ECX bit 0 (an interrupt ends it even
+ * while masked). */
+void cpu_idle_mwait(uint32_t hint, bool irq_break, uint64_t until);
+void cpu_idle_halt(uint64_t until);
+/* Spin with interrupts on until `until` or *stop becomes true. */
+void cpu_idle_poll(uint64_t until, const volatile bool *stop);
+
+#endif
