@@ -289,7 +289,7 @@ void pm_idle(uint32_t cpu, uint64_t until_tsc, const volatile bool *stop)
 	if (cstate_is_hlt(st))
 		cpu_idle_halt(until_tsc);
 	else
-		cpu_idle_mwait(st->mwait_hint, ctable.mwait_irq_break, until_tsc);
+		cpu_idle_mwait(st->mwait_hint, until_tsc);
 	uint64_t measured = tsc_ticks_to_ns(rdtsc() - start);
 	idle_reflect(&p->idle_gov, s, next_timer, measured);
 	idle_account(&p->idle, &ctable, &p->idle_gov.last, measured);

@@ -18,7 +18,6 @@
 #include "arch/x86/tsc.h"
 
 #define CPUID_1_ECX_MONITOR (1u << 3)
-#define MWAIT_ECX_INTERRUPT_BREAK 1u
 #define CACHE_LINE 64
 
 /* A line per processor that nothing writes: MWAIT wakes on interrupts. */
@@ -72,7 +71,7 @@ static void disarm_timer(uint64_t until)
 		lapic_timer_stop();
 }
 
-void cpu_idle_mwait(uint32_t hint, bool irq_break, uint64_t until)
+void cpu_idle_mwait(uint32_t hint, uint64_t until)
 {
 	const volatile void *line = monitor_lines[this_cpu()->index];
 	if (until != UINT64_MAX && until <= rdtsc())
@@ -80,9 +79,7 @@ void cpu_idle_mwait(uint32_t hint, bool irq_break, uint64_t until)
 	arm_timer(until);
 	invlpg((const void *)line);
 	__asm__ volatile("monitor" ::"a"(line), "c"(0), "d"(0) : "memory");
-	__asm__ volatile("sti; mwait; cli"
-			 ::"a"(hint), "c"(irq_break ? MWAIT_ECX_INTERRUPT_BREAK : 0)
-			 : "memory");
+	__asm__ volatile("sti; mwait; cli" ::"a"(hint), "c"(0) : "memory");
 	disarm_timer(until);
 }
 

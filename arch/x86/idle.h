@@ -18,10 +18,9 @@ void cpu_mwait_leaf(uint32_t r[4]);
 /* CPUID family and model (display values: extended fields folded in). */
 void cpu_family_model(uint32_t *family, uint32_t *model);
 
-/* MWAIT with `hint` (EAX: C-state in bits 7:4, sub-state in 3:0) and,
- * when CPUID.5:ECX[1] allows it, ECX bit 0 (an interrupt ends it even
- * while masked). */
-void cpu_idle_mwait(uint32_t hint, bool irq_break, uint64_t until);
+/* MWAIT with `hint` (EAX: C-state in bits 7:4, sub-state in 3:0) after
+ * MONITOR on this processor's line, interrupts enabled around it. */
+void cpu_idle_mwait(uint32_t hint, uint64_t until);
 void cpu_idle_halt(uint64_t until);
 /* Spin with interrupts on until `until` or *stop becomes true. */
 void cpu_idle_poll(uint64_t until, const volatile bool *stop);
