@@ -21,6 +21,10 @@ enum vm_exit_action exit_msr_read(struct vcpu *v, struct vm_exit *e);
 enum vm_exit_action exit_msr_write(struct vcpu *v, struct vm_exit *e);
 enum vm_exit_action exit_cr_access(struct vcpu *v, struct vm_exit *e);
 enum vm_exit_action exit_hlt(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_mwait(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_monitor(struct vcpu *v, struct vm_exit *e);
+/* pm guest_mwait=nop: a guest's MWAIT returns at once (else it halts). */
+void exit_set_guest_mwait_nop(bool nop);
 enum vm_exit_action exit_preemption_timer(struct vcpu *v, struct vm_exit *e);
 enum vm_exit_action exit_nmi(struct vcpu *v, struct vm_exit *e);
 enum vm_exit_action exit_interrupt_window(struct vcpu *v, struct vm_exit *e);
@@ -28,6 +32,10 @@ enum vm_exit_action exit_external_interrupt(struct vcpu *v, struct vm_exit *e);
 /* Guest-physical accesses outside RAM: emulated for MMIO devices, else
  * the VM is stopped (exit_mmio.c). */
 enum vm_exit_action exit_memory_fault(struct vcpu *v, struct vm_exit *e);
+/* APIC virtualization: the end of a guest's write to its local APIC, and
+ * of an EOI the processor handed over (exit_apic.c). */
+enum vm_exit_action exit_apic_write(struct vcpu *v, struct vm_exit *e);
+enum vm_exit_action exit_apic_eoi(struct vcpu *v, struct vm_exit *e);
 /* Exits that stop the VM with a report: memory faults, triple faults,
  * entry failures, and anything not handled yet. */
 enum vm_exit_action exit_fatal(struct vcpu *v, struct vm_exit *e);

@@ -25,6 +25,33 @@ enum vm_exit_action exit_hlt(struct vcpu *v, struct vm_exit *e)
 	return VM_BLOCK;
 }
 
+static bool guest_mwait_nop;
+
+void exit_set_guest_mwait_nop(bool nop)
+{
+	guest_mwait_nop = nop;
+}
+
+/*
+ * A guest's MWAIT must not pick the host's C-state (Volt owns them; CPUID
+ * does not even show MONITOR/MWAIT, but a guest may try). `pm
+ * guest_mwait=exit` (the default): it is a HLT, the vCPU blocks in the
+ * scheduler until an interrupt; `nop`: it returns at once, as MWAIT may
+ * (SDM vol. 2B: MWAIT can wake for any reason), and the guest polls.
+ */
+enum vm_exit_action exit_mwait(struct vcpu *v, struct vm_exit *e)
+{
+	if (guest_mwait_nop)
+		return VM_RESUME_SKIP_INSN;
+	return exit_hlt(v, e);
+}
+
+/* MONITOR arms nothing: the MWAIT that follows never waits on it. */
+enum vm_exit_action exit_monitor(struct vcpu *v, struct vm_exit *e)
+{
+	return VM_RESUME_SKIP_INSN;
+}
+
 enum vm_exit_action exit_interrupt_window(struct vcpu *v,
 					  struct vm_exit *e)
 {

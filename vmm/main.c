@@ -33,6 +33,7 @@
 #include "vmm/debug_fault.h"
 #include "vmm/virt_ops.h"
 #include "vmm/vm.h"
+#include "vmm/exit_handlers.h"
 #include "vmm/vcpu_sched.h"
 #include "sched/sched.h"
 #include "pm/pm.h"
@@ -164,6 +165,7 @@ static void init_virtualization(void)
 	const char *missing = virt_ops_install(vmx_backend());
 	if (missing)
 		panic("virt: the VT-x backend lacks the '%s' operation", missing);
+	virt_apicv_configure(options.apicv);
 	/* Every other processor enters VMX operation as it comes online. */
 	virt_enabled = virt_cpu_enable() == 0;
 }
@@ -307,6 +309,7 @@ static void start_scheduler(void)
 {
 	struct pm_settings pm;
 	pm_settings_from_config(&pm);
+	exit_set_guest_mwait_nop(config->pm.guest_mwait == GUEST_MWAIT_NOP);
 	pm_init(&pm, cpu_count);
 	struct sched_settings s = {
 		.tslice_us = config->sched.tslice_us,

@@ -13,6 +13,7 @@ void options_defaults(struct host_options *o)
 	memset(o, 0, sizeof(*o));
 	o->on_idle = HOST_POWEROFF;
 	o->on_fault = HOST_HALT;
+	o->apicv = true;
 	strlcpy(o->config_name, "volt.cfg", sizeof(o->config_name));
 }
 
@@ -87,6 +88,17 @@ static int opt_config(struct host_options *o, const char *v, size_t len)
 	return 0;
 }
 
+static int opt_apicv(struct host_options *o, const char *v, size_t len)
+{
+	if (word_is(v, len, "on"))
+		o->apicv = true;
+	else if (word_is(v, len, "off"))
+		o->apicv = false;
+	else
+		return -1;
+	return 0;
+}
+
 /* An option: its OPT_* bit, whether it is a flag (a word without a
  * value), how to apply it, and the start of the message for a bad value. */
 struct option_def {
@@ -110,6 +122,7 @@ static const struct option_def options[] = {
 	  "acpidump takes no value:" },
 	{ "config", OPT_CONFIG, false, opt_config,
 	  "config wants a file name of 1-63 printable characters, not" },
+	{ "apicv", OPT_APICV, false, opt_apicv, "apicv wants on or off, not" },
 };
 
 /* Longest part of a bad word quoted back in a message. */
@@ -231,5 +244,7 @@ void options_merge_under(struct host_options *over,
 	if (take & OPT_CONFIG)
 		strlcpy(over->config_name, base->config_name,
 			sizeof(over->config_name));
+	if (take & OPT_APICV)
+		over->apicv = base->apicv;
 	over->set |= take;
 }

@@ -13,6 +13,9 @@
  *   acpidump                  print the ACPI tables as hex (test fixtures)
  *   config=<name>             the config module/file, 1-63 printable
  *                             characters, no spaces (default volt.cfg)
+ *   apicv=on|off              use VT-x APIC virtualization when the
+ *                             processor has it (default on; off keeps
+ *                             every local APIC access exiting)
  *
  * The command line wins over the config's host line. Pure C, host-tested.
  */
@@ -33,6 +36,7 @@ enum debug_fault { DEBUG_NONE = 0, DEBUG_PAGEFAULT, DEBUG_GPFAULT, DEBUG_DIVIDE 
 #define OPT_DEBUG (1u << 3)
 #define OPT_ACPIDUMP (1u << 4)
 #define OPT_CONFIG (1u << 5)
+#define OPT_APICV (1u << 6)
 
 struct host_options {
 	int on_idle;         /* enum host_action */
@@ -41,6 +45,7 @@ struct host_options {
 	int debug_fault;     /* enum debug_fault */
 	bool acpidump;
 	char config_name[64];
+	bool apicv;          /* APIC virtualization allowed (default) */
 	uint32_t set;        /* OPT_* bits given explicitly */
 };
 

@@ -18,6 +18,8 @@ static const exit_handler_fn exit_table[VM_EXIT_KINDS] = {
 	[VM_EXIT_IO] = exit_io,
 	[VM_EXIT_HYPERCALL] = exit_hypercall,
 	[VM_EXIT_HLT] = exit_hlt,
+	[VM_EXIT_MWAIT] = exit_mwait,
+	[VM_EXIT_MONITOR] = exit_monitor,
 	[VM_EXIT_EXTERNAL_INTERRUPT] = exit_external_interrupt,
 	[VM_EXIT_INTERRUPT_WINDOW] = exit_interrupt_window,
 	[VM_EXIT_NMI] = exit_nmi,
@@ -25,6 +27,8 @@ static const exit_handler_fn exit_table[VM_EXIT_KINDS] = {
 	[VM_EXIT_CR_ACCESS] = exit_cr_access,
 	[VM_EXIT_MSR_READ] = exit_msr_read,
 	[VM_EXIT_MSR_WRITE] = exit_msr_write,
+	[VM_EXIT_APIC_WRITE] = exit_apic_write,
+	[VM_EXIT_APIC_EOI] = exit_apic_eoi,
 	/* These stop the VM with a report. */
 	[VM_EXIT_MEMORY_FAULT] = exit_memory_fault, /* MMIO, else stops */
 	[VM_EXIT_TRIPLE_FAULT] = exit_fatal,
@@ -46,6 +50,7 @@ static const char *const exit_names[VM_EXIT_KINDS] = {
 	[VM_EXIT_INIT] = "init", [VM_EXIT_SIPI] = "sipi",
 	[VM_EXIT_PREEMPTION_TIMER] = "preemption-timer", [VM_EXIT_NMI] = "nmi",
 	[VM_EXIT_EXCEPTION] = "exception",
+	[VM_EXIT_APIC_WRITE] = "apic-write", [VM_EXIT_APIC_EOI] = "apic-eoi",
 };
 
 const char *vm_exit_kind_name(enum vm_exit_kind kind)
@@ -122,17 +127,21 @@ static bool deliver_nmi(struct vcpu *v)
  * interrupt goes in if the guest can take it now (the PIC's is
  * acknowledged only then, as the INTA cycle of a real CPU); if one still
  * waits, the backend exits as soon as the guest can take it. The test
- * guests' hypercall timer bypasses the PIC. Returns whether an interrupt
- * was injected or still waits.
+ * guests' hypercall timer bypasses the PIC. With APIC virtualization the
+ * local APIC's interrupts are the processor's to deliver: the backend
+ * only learns what changed (RVI, SVI, EOI-exit bitmap, mode). Returns
+ * whether an interrupt was injected or still waits.
  */
 bool vcpu_deliver_events(struct vcpu *v, bool devices_touched)
 {
 	uint64_t now = rdtsc();
+	struct vm_irqchip *irq = &v->vm->dev.irq;
 	/* The common case, on every exit: nothing due, nothing waiting, no
-	 * window requested. */
+	 * window requested, nothing for the processor's virtual APIC. */
 	if (!devices_touched && now < v->next_event && !v->window_requested &&
 	    !v->nmi_window && !interrupt_waiting(v) &&
-	    !v->vm->dev.irq.lapic[v->id].nmi_pending)
+	    !irq->lapic[v->id].nmi_pending &&
+	    !vm_irqchip_apicv_dirty(irq, v->id))
 		return false;
 	if (v->timer_deadline && now >= v->timer_deadline) {
 		v->timer_deadline = 0;
@@ -146,7 +155,15 @@ bool vcpu_deliver_events(struct vcpu *v, bool devices_touched)
 						   : DEV_CLOCK_NEVER,
 				 v->vm->dev.next_event);
 	bool nmi_waits = deliver_nmi(v);
-	bool waiting = interrupt_waiting(v), injected = false;
+	bool apic_waits = false;
+	if (vm_irqchip_apicv(irq, v->id)) {
+		struct virt_apic_state s;
+		if (vm_irqchip_apicv_state(irq, v->id, &s))
+			virt_vcpu_sync_apic(v, &s);
+		apic_waits = vm_irqchip_lapic_deliverable(irq, v->id);
+	}
+	bool waiting = v->irq_pending || vm_irqchip_injectable(irq, v->id);
+	bool injected = false;
 	if (waiting && virt_vcpu_interrupt_allowed(v)) {
 		injected = true;
 		if (v->irq_pending) {
@@ -156,11 +173,11 @@ bool vcpu_deliver_events(struct vcpu *v, bool devices_touched)
 			uint8_t vector = vm_devices_acknowledge(v->vm, v->id);
 			virt_vcpu_inject_interrupt(v, vector);
 		}
-		waiting = interrupt_waiting(v);
+		waiting = v->irq_pending || vm_irqchip_injectable(irq, v->id);
 	}
 	virt_vcpu_set_interrupt_window(v, waiting);
 	v->window_requested = waiting;
-	return injected || waiting || nmi_waits;
+	return injected || waiting || nmi_waits || apic_waits;
 }
 
 /* Handle one exit, under the VM's lock: devices and interrupt controllers

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "vmm/vm.h"
 #include "vmm/vcpu_state.h"
+#include "vmm/virt_apic.h"
 #include "vmm/vm_exit.h"
 
 struct virt_ops {
@@ -149,5 +150,16 @@ static inline void virt_vcpu_destroy(struct vcpu *v) { virt_backend->vcpu_destro
  * processor that calls. */
 static inline void virt_vcpu_put(struct vcpu *v) { virt_backend->vcpu_put(v); }
 static inline void virt_vcpu_load(struct vcpu *v) { virt_backend->vcpu_load(v); }
+/* APIC virtualization (virt_ops.def): is it used for new VMs? Tell the
+ * backend what the processor must know of the vCPU's local APIC. */
+static inline bool virt_apic_virtualization(void)
+{
+	return virt_backend && virt_backend->apic_virtualization();
+}
+static inline void virt_vcpu_sync_apic(struct vcpu *v,
+				       const struct virt_apic_state *s)
+{
+	virt_backend->vcpu_sync_apic(v, s);
+}
 
 #endif

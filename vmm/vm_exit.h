@@ -34,6 +34,10 @@ enum vm_exit_kind {
 	VM_EXIT_PREEMPTION_TIMER, /* the vCPU's time slice is over */
 	VM_EXIT_NMI,           /* a host NMI arrived while the guest ran */
 	VM_EXIT_EXCEPTION,     /* a guest exception Volt asked to see */
+	/* APIC virtualization (docs/apicv.md): the processor did part of a
+	 * guest's access to its local APIC and left the rest to Volt. */
+	VM_EXIT_APIC_WRITE,    /* a register write is in the page: act on it */
+	VM_EXIT_APIC_EOI,      /* an EOI of a vector whose EOI Volt sees */
 	VM_EXIT_KINDS
 };
 
@@ -91,6 +95,11 @@ struct vm_exit {
 			bool has_error;
 			uint32_t error;
 		} exception;
+		struct {
+			uint16_t offset; /* APIC_WRITE: the register's
+					    offset in the xAPIC page */
+			uint8_t vector;  /* APIC_EOI: the vector retired */
+		} apic;
 	} u;
 };
 

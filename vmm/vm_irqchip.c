@@ -3,6 +3,7 @@
 #include "vmm/dev/dev_clock.h"
 #include "vmm/io_bus.h"
 #include "vmm/mmio_bus.h"
+#include "vmm/virt_ops.h"
 #include "vmm/vm_irqchip.h"
 
 
@@ -77,12 +78,14 @@ static void lapic_eoi_broadcast(void *ctx, uint8_t vector)
 }
 
 /* vCPU i's local APIC: ID i, vCPU 0 the BSP, in virtual-wire mode as a
- * BIOS leaves the BSP's. */
+ * BIOS leaves the BSP's; virtualized by the processor when the backend
+ * does that. */
 static void init_lapic(struct vm_irqchip *c, uint32_t i,
 		       const struct vm_irqchip_config *cfg,
-		       const struct dev_clock *clk)
+		       const struct dev_clock *clk, bool apicv)
 {
 	struct vlapic_config lc = {
+		.page = &c->lapic_page[i],
 		.apic_id = i, .bsp = i == 0, .timer_hz = cfg->timer_hz,
 		.phys_bits = cfg->phys_bits, .x2apic = cfg->x2apic,
 	};
@@ -94,6 +97,7 @@ static void init_lapic(struct vm_irqchip *c, uint32_t i,
 	vlapic_init(&c->lapic[i], &lc, clk, &hooks);
 	if (i == 0)
 		vlapic_virtual_wire(&c->lapic[i]);
+	vlapic_set_apicv(&c->lapic[i], apicv);
 }
 
 int vm_irqchip_create(struct vm_irqchip *c, const struct vm_irqchip_config *cfg,
@@ -111,8 +115,9 @@ int vm_irqchip_create(struct vm_irqchip *c, const struct vm_irqchip_config *cfg,
 	pic_init(&c->pic);
 	ioapic_init(&c->ioapic, cfg->ioapic_id, ioapic_deliver, c);
 	c->lapic_count = cfg->vcpus;
+	bool apicv = virt_apic_virtualization();
 	for (uint32_t i = 0; i < c->lapic_count; i++)
-		init_lapic(c, i, cfg, clk);
+		init_lapic(c, i, cfg, clk, apicv);
 	if (pic_attach(&c->pic, io) ||
 	    mmio_bus_register(mmio, &ioapic_region, NULL))
 		return -1;
@@ -128,21 +133,60 @@ static bool pic_reaches_cpu(const struct vm_irqchip *c, uint32_t index)
 	       (c->extint || vlapic_lint0_extint(&c->lapic[0]));
 }
 
+static bool pic_pending(struct vm_irqchip *c, uint32_t index)
+{
+	return pic_has_interrupt(&c->pic) && pic_reaches_cpu(c, index);
+}
+
+bool vm_irqchip_lapic_deliverable(struct vm_irqchip *c, uint32_t index)
+{
+	return vlapic_pending(&c->lapic[index]) >= 0;
+}
+
 bool vm_irqchip_pending(struct vm_irqchip *c, uint32_t index)
 {
+	struct vlapic *l = &c->lapic[index];
 	bool lapic = false;
 	if (!c->lapic_quiet[index]) {
-		lapic = vlapic_pending(&c->lapic[index]) >= 0;
-		c->lapic_quiet[index] = !lapic;
+		lapic = vlapic_pending(l) >= 0;
+		/* Under APIC virtualization a requested vector can become
+		 * deliverable without an exit (the guest lowers its TPR or
+		 * EOIs): look again until the processor has taken it. */
+		c->lapic_quiet[index] = l->apicv ? !vlapic_rvi(l) &&
+						   !vlapic_posted(l)
+						 : !lapic;
 	}
-	return lapic ||
-	       (pic_has_interrupt(&c->pic) && pic_reaches_cpu(c, index));
+	return lapic || pic_pending(c, index);
+}
+
+bool vm_irqchip_injectable(struct vm_irqchip *c, uint32_t index)
+{
+	if (c->lapic[index].apicv)
+		return pic_pending(c, index);
+	return vm_irqchip_pending(c, index);
 }
 
 uint8_t vm_irqchip_acknowledge(struct vm_irqchip *c, uint32_t index)
 {
-	if (vlapic_pending(&c->lapic[index]) >= 0)
-		return (uint8_t)vlapic_ack(&c->lapic[index]);
+	struct vlapic *l = &c->lapic[index];
+	if (!l->apicv && vlapic_pending(l) >= 0)
+		return (uint8_t)vlapic_ack(l);
 	c->extint = false;
 	return (uint8_t)pic_acknowledge(&c->pic);
+}
+
+bool vm_irqchip_apicv_state(struct vm_irqchip *c, uint32_t index,
+			    struct virt_apic_state *s)
+{
+	struct vlapic *l = &c->lapic[index];
+	if (!vlapic_apicv_sync(l))
+		return false;
+	s->page = l->page;
+	s->mode = vlapic_x2apic_mode(l) ? VIRT_APIC_X2APIC
+		  : vlapic_hw_enabled(l) ? VIRT_APIC_XAPIC
+					 : VIRT_APIC_DISABLED;
+	s->rvi = vlapic_rvi(l);
+	s->svi = vlapic_svi(l);
+	vlapic_eoi_exit_bitmap(l, s->eoi_exit);
+	return true;
 }

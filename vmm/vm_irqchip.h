@@ -12,6 +12,13 @@
  * and devices to the IOAPIC. One local APIC per vCPU; IPIs go from one to
  * the others by their destination fields. The VM serializes every call
  * (its lock).
+ *
+ * With APIC virtualization (virt_apic_virtualization(), docs/apicv.md)
+ * each local APIC's register page is its vCPU's virtual-APIC page: the
+ * processor delivers that APIC's interrupts, Volt only brings the
+ * processor's view (RVI, SVI, EOI-exit bitmap, mode) up to date before
+ * entries (vm_irqchip_apicv_state); the 8259A's ExtINT interrupts are
+ * still injected.
  */
 #ifndef VOLT_VMM_VM_IRQCHIP_H
 #define VOLT_VMM_VM_IRQCHIP_H
@@ -22,6 +29,7 @@
 #include "vmm/dev/ioapic.h"
 #include "vmm/dev/pic.h"
 #include "vmm/dev/vlapic.h"
+#include "vmm/virt_apic.h"
 
 struct vm;
 struct mmio_bus;
@@ -37,13 +45,18 @@ struct vm_irqchip_lapic_ctx { /* what a local APIC's hooks get */
 };
 
 struct vm_irqchip {
+	/* the local APICs' registers: page-aligned, as VT-x wants its
+	 * virtual-APIC pages (first, so no padding goes before them) */
+	struct vlapic_page lapic_page[VM_IRQCHIP_MAX_LAPICS];
 	struct pic pic;
 	struct ioapic ioapic;
 	struct vlapic lapic[VM_IRQCHIP_MAX_LAPICS]; /* one per vCPU */
 	struct vm_irqchip_lapic_ctx lapic_ctx[VM_IRQCHIP_MAX_LAPICS];
 	uint32_t lapic_count;
 	/* lapic i has nothing deliverable until its notify hook or a write
-	 * to its registers says otherwise: spares a priority scan per exit */
+	 * to its registers says otherwise: spares a priority scan per exit.
+	 * With APIC virtualization the guest changes its TPR and ISR without
+	 * exits, so quiet then means "nothing requested at all". */
 	bool lapic_quiet[VM_IRQCHIP_MAX_LAPICS];
 	bool extint;          /* an IOAPIC ExtINT message: take the 8259A's */
 	/* Something became pending for vCPU `index`: bring it out of the
@@ -87,8 +100,33 @@ static inline void vm_irqchip_lapic_touched(struct vm_irqchip *c,
 /* An interrupt waits for vCPU `index` (from its local APIC, or for the
  * BSP the 8259A). */
 bool vm_irqchip_pending(struct vm_irqchip *c, uint32_t index);
+/* One waits that the run loop must inject: the 8259A's, and the local
+ * APIC's unless the processor delivers those (APIC virtualization). */
+bool vm_irqchip_injectable(struct vm_irqchip *c, uint32_t index);
 /* The interrupt-acknowledge cycle: the vector to inject. Only after
- * vm_irqchip_pending said yes and the guest can take it. */
+ * vm_irqchip_injectable said yes and the guest can take it. */
 uint8_t vm_irqchip_acknowledge(struct vm_irqchip *c, uint32_t index);
+
+/* ---- APIC virtualization ------------------------------------------------ */
+/* Does the processor deliver vCPU `index`'s local APIC interrupts? */
+static inline bool vm_irqchip_apicv(const struct vm_irqchip *c,
+				    uint32_t index)
+{
+	return c->lapic[index].apicv;
+}
+/* Something the processor must know changed since the last look (a
+ * cheap test for the run loop's fast path). */
+static inline bool vm_irqchip_apicv_dirty(const struct vm_irqchip *c,
+					  uint32_t index)
+{
+	return c->lapic[index].apicv && c->lapic[index].apicv_dirty;
+}
+/* Before an entry: interrupts posted meanwhile go into the page; true
+ * with *s filled when the backend must be told (virt_vcpu_sync_apic). */
+bool vm_irqchip_apicv_state(struct vm_irqchip *c, uint32_t index,
+			    struct virt_apic_state *s);
+/* The local APIC has an interrupt the guest would take now, priorities
+ * permitting (a halted vCPU wakes for it; the processor delivers it). */
+bool vm_irqchip_lapic_deliverable(struct vm_irqchip *c, uint32_t index);
 
 #endif

@@ -27,6 +27,10 @@ void virt_cpu_disable(void);
 struct virt_ops;
 const struct virt_ops *vmx_backend(void);
 
+/* APIC virtualization: decide (and print) once, before the first VM:
+ * used when the processor has it and `allowed` (host option apicv). */
+void virt_apicv_configure(bool allowed);
+
 /* Set once CPU 0 found usable VT-x: APs enable it as they come up. */
 extern bool virt_enabled;
 

@@ -33,6 +33,7 @@ static void test_defaults(void **state)
 	assert_int_equal(opt.debug_fault, DEBUG_NONE);
 	assert_false(opt.acpidump);
 	assert_string_equal(opt.config_name, "volt.cfg");
+	assert_true(opt.apicv);
 	assert_int_equal(opt.set, 0);
 	/* Whitespace only, and no command line at all. */
 	assert_int_equal(parse(" \t\r\n "), 0);
@@ -68,6 +69,13 @@ static void test_every_option(void **state)
 	assert_int_equal(parse("debug=none"), 0);
 	assert_int_equal(opt.debug_fault, DEBUG_NONE);
 	assert_int_equal(opt.set, OPT_DEBUG);
+
+	assert_int_equal(parse("apicv=off"), 0);
+	assert_false(opt.apicv);
+	assert_int_equal(opt.set, OPT_APICV);
+	assert_int_equal(parse("apicv=off apicv=on"), 0); /* the later one */
+	assert_true(opt.apicv);
+	assert_int_equal(opt.set, OPT_APICV);
 }
 
 static void test_bad_words(void **state)
@@ -87,6 +95,10 @@ static void test_bad_words(void **state)
 		{ "acpidump=", "acpidump takes no value: 'acpidump='" },
 		{ "=x", "unknown option ''" },
 		{ "ON_IDLE=halt", "unknown option 'ON_IDLE'" },
+		{ "apicv", "missing '=value' after 'apicv'" },
+		{ "apicv=0", "apicv wants on or off, not '0'" },
+		{ "apicv=Off", "apicv wants on or off, not 'Off'" },
+		{ "apicv=offf", "apicv wants on or off, not 'offf'" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int n = parse(cases[i].word);
@@ -98,6 +110,8 @@ static void test_bad_words(void **state)
 	/* A bad value leaves the default alone. */
 	assert_int_equal(parse("on_idle=sometimes"), 1);
 	assert_int_equal(opt.on_idle, HOST_POWEROFF);
+	assert_int_equal(parse("apicv=no"), 1);
+	assert_true(opt.apicv);
 }
 
 static void test_bad_words_do_not_stop_the_rest(void **state)
@@ -240,6 +254,19 @@ static void test_merge_command_line_wins(void **state)
 	options_merge_under(&cmd, &host_line);
 	assert_int_equal(cmd.on_fault, HOST_HALT);
 	assert_true(cmd.acpidump);
+
+	/* apicv=off on the host line applies unless the command line
+	 * says otherwise. */
+	options_defaults(&host_line);
+	options_parse("apicv=off", &host_line, e, sizeof(e));
+	options_defaults(&cmd);
+	options_merge_under(&cmd, &host_line);
+	assert_false(cmd.apicv);
+	assert_int_equal(cmd.set, OPT_APICV);
+	options_defaults(&cmd);
+	options_parse("apicv=on", &cmd, e, sizeof(e));
+	options_merge_under(&cmd, &host_line);
+	assert_true(cmd.apicv);
 
 	/* Nothing set on either side: the defaults. */
 	options_defaults(&host_line);

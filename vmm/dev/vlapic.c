@@ -9,6 +9,11 @@
  * xAPIC ignores bad writes (or sets ESR bit 7), x2APIC raises #GP
  * ("Reserved Bit Checking": reserved bits are RsvdZ, nonzero writes #GP).
  *
+ * The registers live in a page in the xAPIC layout (struct vlapic_page),
+ * the same page VT-x's APIC virtualization reads and writes as the
+ * virtual-APIC page; vlapic_apicv.c is what that needs beyond this file
+ * (RVI/SVI, APIC-write and EOI-induced exits).
+ *
  * The timer ("APIC Timer") lives in vlapic_timer.c; the two files share
  * only what vlapic_internal.h declares.
  */
@@ -62,9 +67,19 @@ bool vlapic_xapic_mmio_active(const struct vlapic *v)
 	       APIC_BASE_EN;
 }
 
+static uint32_t reg_get(const struct vlapic *v, unsigned off)
+{
+	return vlapic_page_reg(v, off);
+}
+
+static void reg_set(struct vlapic *v, unsigned off, uint32_t val)
+{
+	vlapic_page_set(v, off, val);
+}
+
 bool vlapic_sw_enabled(const struct vlapic *v)
 {
-	return (v->svr & APIC_SVR_ENABLE) != 0;
+	return (reg_get(v, APIC_SVR) & APIC_SVR_ENABLE) != 0;
 }
 
 uint64_t vlapic_apic_base(const struct vlapic *v)
@@ -78,26 +93,41 @@ static void notify(struct vlapic *v)
 		v->hooks.notify(v->hooks.ctx);
 }
 
-/* Highest set bit of a 256-bit vector register, or -1. */
-static int highest(const uint32_t r[8])
+/* The 256-bit registers ISR, TMR and IRR: eight 32-bit registers 16
+ * bytes apart in the page, vector v in bit v % 32 of the (v / 32)th. */
+static unsigned vec_reg(unsigned base, unsigned vec)
+{
+	return base + 0x10 * (vec / 32);
+}
+
+/* Highest set bit of eight words, or -1. */
+static int highest_bit(const uint32_t w[8])
 {
 	for (int i = 7; i >= 0; i--)
-		if (r[i])
-			return i * 32 + 31 - __builtin_clz(r[i]);
+		if (w[i])
+			return i * 32 + 31 - __builtin_clz(w[i]);
 	return -1;
 }
 
-static bool test_vec(const uint32_t r[8], unsigned vec)
+int vlapic_highest(const struct vlapic *v, unsigned base)
 {
-	return (r[vec / 32] >> (vec % 32)) & 1;
+	for (int i = 7; i >= 0; i--) {
+		uint32_t r = reg_get(v, base + 0x10 * (unsigned)i);
+		if (r)
+			return i * 32 + 31 - __builtin_clz(r);
+	}
+	return -1;
 }
 
-static void set_vec(uint32_t r[8], unsigned vec, bool on)
+static bool test_vec(const struct vlapic *v, unsigned base, unsigned vec)
 {
-	if (on)
-		r[vec / 32] |= 1u << (vec % 32);
-	else
-		r[vec / 32] &= ~(1u << (vec % 32));
+	return (reg_get(v, vec_reg(base, vec)) >> (vec % 32)) & 1;
+}
+
+static void set_vec(struct vlapic *v, unsigned base, unsigned vec, bool on)
+{
+	uint32_t r = reg_get(v, vec_reg(base, vec)), bit = 1u << (vec % 32);
+	reg_set(v, vec_reg(base, vec), on ? r | bit : r & ~bit);
 }
 
 /* x2APIC logical ID: cluster ID[19:4] in bits 31:16, one bit of 16 below
@@ -107,9 +137,18 @@ static uint32_t x2apic_ldr(uint32_t id)
 	return ((id >> 4) & 0xffff) << 16 | 1u << (id & 15);
 }
 
-static uint32_t read_ldr(const struct vlapic *v)
+/* The registers whose format follows the mode: the ID (8 bits in 31:24
+ * in xAPIC mode, all 32 in x2APIC mode), the derived x2APIC LDR; and the
+ * constant version register. */
+void vlapic_mode_registers(struct vlapic *v)
 {
-	return vlapic_x2apic_mode(v) ? x2apic_ldr(v->id) : v->ldr;
+	bool x2 = vlapic_x2apic_mode(v);
+	reg_set(v, APIC_ID, x2 ? v->id : (v->id & 0xff) << 24);
+	reg_set(v, APIC_VERSION,
+		APIC_VERSION_ID | APIC_MAX_LVT << 16 |
+		(v->eoi_suppression_allowed ? APIC_VERSION_EOI_SUPPRESS : 0));
+	if (x2)
+		reg_set(v, APIC_LDR, x2apic_ldr(v->id));
 }
 
 static uint32_t svr_writable(const struct vlapic *v)
@@ -137,21 +176,48 @@ static void raise_error(struct vlapic *v, uint32_t bit)
 
 uint8_t vlapic_ppr(const struct vlapic *v)
 {
-	int isrv = highest(v->isr);
+	int isrv = vlapic_highest(v, APIC_ISR);
 	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0;
-	if ((v->tpr & 0xf0) >= isr_class)
-		return (uint8_t)v->tpr;
+	uint32_t tpr = reg_get(v, APIC_TPR) & 0xff;
+	if ((tpr & 0xf0) >= isr_class)
+		return (uint8_t)tpr;
 	return (uint8_t)isr_class;
 }
 
 void vlapic_set_tpr(struct vlapic *v, uint8_t tpr)
 {
-	v->tpr = tpr;
+	reg_set(v, APIC_TPR, tpr);
+	v->apicv_dirty = true;
 }
 
 uint8_t vlapic_get_tpr(const struct vlapic *v)
 {
-	return (uint8_t)v->tpr;
+	return (uint8_t)reg_get(v, APIC_TPR);
+}
+
+/* Interrupts accepted while the processor owns the page wait here. */
+static void post(struct vlapic *v, uint8_t vector, bool level)
+{
+	uint32_t bit = 1u << (vector % 32);
+	v->posted[vector / 32] |= bit;
+	if (level)
+		v->posted_level[vector / 32] |= bit;
+	else
+		v->posted_level[vector / 32] &= ~bit;
+}
+
+void vlapic_merge_posted(struct vlapic *v)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		uint32_t p = v->posted[i];
+		if (!p)
+			continue;
+		unsigned off = 0x10 * i;
+		reg_set(v, APIC_IRR + off, reg_get(v, APIC_IRR + off) | p);
+		reg_set(v, APIC_TMR + off, (reg_get(v, APIC_TMR + off) & ~p) |
+					   (v->posted_level[i] & p));
+		v->posted[i] = v->posted_level[i] = 0;
+	}
 }
 
 void vlapic_accept(struct vlapic *v, uint8_t vector, bool level_triggered)
@@ -164,8 +230,13 @@ void vlapic_accept(struct vlapic *v, uint8_t vector, bool level_triggered)
 		raise_error(v, APIC_ESR_RECV_ILLEGAL);
 		return;
 	}
-	set_vec(v->irr, vector, true);
-	set_vec(v->tmr, vector, level_triggered);
+	if (v->apicv) {
+		post(v, vector, level_triggered);
+	} else {
+		set_vec(v, APIC_IRR, vector, true);
+		set_vec(v, APIC_TMR, vector, level_triggered);
+	}
+	v->apicv_dirty = true;
 	notify(v);
 }
 
@@ -173,7 +244,11 @@ int vlapic_pending(const struct vlapic *v)
 {
 	if (!vlapic_hw_enabled(v))
 		return -1;
-	int irrv = highest(v->irr);
+	int irrv = vlapic_highest(v, APIC_IRR);
+	if (v->apicv) {
+		int posted = highest_bit(v->posted);
+		irrv = posted > irrv ? posted : irrv;
+	}
 	if (irrv < 0 || ((unsigned)irrv & 0xf0) <= (vlapic_ppr(v) & 0xf0u))
 		return -1;
 	return irrv;
@@ -181,11 +256,13 @@ int vlapic_pending(const struct vlapic *v)
 
 int vlapic_ack(struct vlapic *v)
 {
+	vlapic_merge_posted(v);
 	int vec = vlapic_pending(v);
-	if (vec < 0)
-		return (int)(v->svr & 0xff); /* spurious: no ISR bit */
-	set_vec(v->irr, (unsigned)vec, false);
-	set_vec(v->isr, (unsigned)vec, true);
+	if (vec < 0) /* spurious: no ISR bit */
+		return (int)(reg_get(v, APIC_SVR) & 0xff);
+	set_vec(v, APIC_IRR, (unsigned)vec, false);
+	set_vec(v, APIC_ISR, (unsigned)vec, true);
+	v->apicv_dirty = true;
 	return vec;
 }
 
@@ -224,7 +301,7 @@ static void lint_eval(struct vlapic *v, unsigned idx, bool rising)
 		return;
 	if (LVT_DM(lvt) == VLAPIC_DM_FIXED && (lvt & APIC_LVT_LEVEL)) {
 		if (asserted && !(lvt & APIC_LVT_REMOTE_IRR)) {
-			v->lvt[idx] |= APIC_LVT_REMOTE_IRR;
+			vlapic_set_lvt(v, idx, lvt | APIC_LVT_REMOTE_IRR);
 			vlapic_accept(v, lvt & APIC_LVT_VECTOR, true);
 		}
 		return;
@@ -261,24 +338,31 @@ bool vlapic_lint0_extint(const struct vlapic *v)
 
 /* ---- EOI ("Signaling Interrupt Servicing Completion") ------------------ */
 
-static void eoi(struct vlapic *v)
+void vlapic_eoi_done(struct vlapic *v, unsigned vec)
 {
-	int vec = highest(v->isr);
-	if (vec < 0)
-		return;
-	set_vec(v->isr, (unsigned)vec, false);
-	if (!test_vec(v->tmr, (unsigned)vec))
+	v->apicv_dirty = true;
+	if (!test_vec(v, APIC_TMR, vec))
 		return;
 	for (unsigned i = VLAPIC_LVT_LINT0; i <= VLAPIC_LVT_LINT1; i++) {
 		uint32_t lvt = v->lvt[i];
 		if ((lvt & APIC_LVT_REMOTE_IRR) &&
-		    (lvt & APIC_LVT_VECTOR) == (unsigned)vec) {
-			v->lvt[i] &= ~APIC_LVT_REMOTE_IRR;
+		    (lvt & APIC_LVT_VECTOR) == vec) {
+			vlapic_set_lvt(v, i, lvt & ~APIC_LVT_REMOTE_IRR);
 			lint_eval(v, i, false); /* still asserted: again */
 		}
 	}
-	if (!(v->svr & APIC_SVR_EOI_SUPPRESS) && v->hooks.eoi_broadcast)
+	if (!(reg_get(v, APIC_SVR) & APIC_SVR_EOI_SUPPRESS) &&
+	    v->hooks.eoi_broadcast)
 		v->hooks.eoi_broadcast(v->hooks.ctx, (uint8_t)vec);
+}
+
+static void eoi(struct vlapic *v)
+{
+	int vec = vlapic_highest(v, APIC_ISR);
+	if (vec < 0)
+		return;
+	set_vec(v, APIC_ISR, (unsigned)vec, false);
+	vlapic_eoi_done(v, (unsigned)vec);
 }
 
 /* ---- IPIs ("Issuing Interprocessor Interrupts") ------------------------- */
@@ -287,7 +371,7 @@ static void eoi(struct vlapic *v)
  * status always reads 0: delivery is instant. */
 static void icr_send(struct vlapic *v)
 {
-	uint32_t lo = (uint32_t)v->icr;
+	uint32_t lo = reg_get(v, APIC_ICR_LOW), hi = reg_get(v, APIC_ICR_HIGH);
 	struct vlapic_ipi ipi = {
 		.vector = lo & ICR_VECTOR,
 		.delivery_mode = (uint8_t)LVT_DM(lo),
@@ -295,8 +379,7 @@ static void icr_send(struct vlapic *v)
 		.level = false, /* P4 and later: IPIs are edge, assert */
 		.assert = true,
 		.shorthand = (uint8_t)(lo >> ICR_SHORTHAND_SHIFT & 3),
-		.dest = vlapic_x2apic_mode(v) ? (uint32_t)(v->icr >> 32)
-					      : (uint32_t)(v->icr >> 56),
+		.dest = vlapic_x2apic_mode(v) ? hi : hi >> 24,
 	};
 	switch (ipi.delivery_mode) {
 	case VLAPIC_DM_FIXED:
@@ -407,11 +490,11 @@ static bool match_logical(const struct vlapic *t, uint32_t dest, bool x2)
 {
 	if (x2 != vlapic_x2apic_mode(t))
 		return false; /* formats differ: only broadcasts cross */
-	uint32_t ldr = read_ldr(t);
+	uint32_t ldr = reg_get(t, APIC_LDR);
 	if (x2)
 		return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
 	uint32_t id = ldr >> 24;
-	if ((t->dfr & DFR_MODEL) == DFR_CLUSTER)
+	if ((reg_get(t, APIC_DFR) & DFR_MODEL) == DFR_CLUSTER)
 		return (dest >> 4) == (id >> 4) && (dest & id & 0xf);
 	return (dest & id) != 0; /* flat: one bit per APIC, 8 APICs */
 }
@@ -452,22 +535,22 @@ static void lvt_write(struct vlapic *v, unsigned idx, uint32_t val)
 	if (idx == VLAPIC_LVT_LINT0 || idx == VLAPIC_LVT_LINT1) {
 		if (val & APIC_LVT_LEVEL)
 			val |= v->lvt[idx] & APIC_LVT_REMOTE_IRR;
-		v->lvt[idx] = val;
+		vlapic_set_lvt(v, idx, val);
 		lint_eval(v, idx, false); /* a level input may fire now */
 		return;
 	}
 	if (idx == VLAPIC_LVT_TIMER)
 		vlapic_timer_write_lvt(v, val);
 	else
-		v->lvt[idx] = val;
+		vlapic_set_lvt(v, idx, val);
 }
 
 static void svr_write(struct vlapic *v, uint32_t val)
 {
-	v->svr = val & svr_writable(v);
+	reg_set(v, APIC_SVR, val & svr_writable(v));
 	if (!vlapic_sw_enabled(v))
 		for (unsigned i = 0; i < VLAPIC_LVT_COUNT; i++)
-			v->lvt[i] |= APIC_LVT_MASKED;
+			vlapic_set_lvt(v, i, v->lvt[i] | APIC_LVT_MASKED);
 }
 
 /* Which registers exist at `off` in this mode, and how. */
@@ -506,83 +589,57 @@ static unsigned reg_access(unsigned off, bool x2)
 	return 0;
 }
 
-/* The 32-bit value of a readable register (not the x2APIC ICR). */
+/* The 32-bit value of a readable register (not the x2APIC ICR): the
+ * page's, but for the two the model computes. */
 static uint32_t reg_read(const struct vlapic *v, unsigned off)
 {
-	if (off >= APIC_ISR && off < APIC_IRR + 0x80) {
-		unsigned i = (off - APIC_ISR) / 0x10;
-		const uint32_t *r = i < 8 ? v->isr : i < 16 ? v->tmr : v->irr;
-		return r[i % 8];
-	}
-	if (off >= APIC_LVT_TIMER && off <= APIC_LVT_ERROR)
-		return v->lvt[(off - APIC_LVT_TIMER) / 0x10];
 	switch (off) {
-	case APIC_ID:
-		return vlapic_x2apic_mode(v) ? v->id : (v->id & 0xff) << 24;
-	case APIC_VERSION:
-		return APIC_VERSION_ID | APIC_MAX_LVT << 16 |
-		       (v->eoi_suppression_allowed ?
-			APIC_VERSION_EOI_SUPPRESS : 0);
-	case APIC_TPR:
-		return v->tpr;
 	case APIC_PPR:
 		return vlapic_ppr(v);
-	case APIC_LDR:
-		return read_ldr(v);
-	case APIC_DFR:
-		return v->dfr;
-	case APIC_SVR:
-		return v->svr;
-	case APIC_ESR:
-		return v->esr;
-	case APIC_ICR_LOW:
-		return (uint32_t)v->icr;
-	case APIC_ICR_HIGH:
-		return (uint32_t)(v->icr >> 32);
-	case APIC_TIMER_ICR:
-		return v->timer_icr;
 	case APIC_TIMER_CCR:
 		return vlapic_timer_current(v, vlapic_now(v));
-	case APIC_TIMER_DCR:
-		return v->timer_dcr;
+	case APIC_APR:
+	case APIC_RRD:
+	case APIC_EOI:
+		return 0;
 	}
-	return 0; /* APR, RRD, EOI */
+	return reg_get(v, off);
 }
 
 /* Write a writable register; bits that do not exist are dropped. */
 static void reg_write(struct vlapic *v, unsigned off, uint32_t val)
 {
+	v->apicv_dirty = true;
 	if (off >= APIC_LVT_TIMER && off <= APIC_LVT_ERROR) {
 		lvt_write(v, (off - APIC_LVT_TIMER) / 0x10, val);
 		return;
 	}
 	switch (off) {
 	case APIC_TPR:
-		v->tpr = val & 0xff;
+		reg_set(v, APIC_TPR, val & 0xff);
 		break;
 	case APIC_EOI:
 		eoi(v);
 		break;
 	case APIC_LDR:
-		v->ldr = val & LDR_WRITABLE;
+		reg_set(v, APIC_LDR, val & LDR_WRITABLE);
 		break;
 	case APIC_DFR:
-		v->dfr = (val & DFR_MODEL) | ~DFR_MODEL;
+		reg_set(v, APIC_DFR, (val & DFR_MODEL) | ~DFR_MODEL);
 		break;
 	case APIC_SVR:
 		svr_write(v, val);
 		break;
 	case APIC_ESR: /* latch the errors seen since the last write */
-		v->esr = v->esr_pending;
+		reg_set(v, APIC_ESR, v->esr_pending);
 		v->esr_pending = 0;
 		break;
 	case APIC_ICR_LOW:
-		v->icr = (v->icr & ~0xffffffffull) | (val & ICR_LOW_WRITABLE);
+		reg_set(v, APIC_ICR_LOW, val & ICR_LOW_WRITABLE);
 		icr_send(v);
 		break;
 	case APIC_ICR_HIGH:
-		v->icr = (uint32_t)v->icr |
-			 (uint64_t)(val & ICR_HIGH_WRITABLE) << 32;
+		reg_set(v, APIC_ICR_HIGH, val & ICR_HIGH_WRITABLE);
 		break;
 	case APIC_TIMER_ICR:
 		vlapic_timer_write_icr(v, val);
@@ -675,7 +732,10 @@ int vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *value)
 	unsigned off;
 	if (!x2apic_msr(v, msr, &off) || !(reg_access(off, true) & REG_R))
 		return VLAPIC_GP;
-	*value = off == APIC_ICR_LOW ? v->icr : reg_read(v, off);
+	*value = off == APIC_ICR_LOW
+		? (uint64_t)reg_get(v, APIC_ICR_HIGH) << 32 |
+		  reg_get(v, APIC_ICR_LOW)
+		: reg_read(v, off);
 	return 0;
 }
 
@@ -687,7 +747,9 @@ int vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t value)
 	if (off == APIC_ICR_LOW) { /* one 64-bit register, no ICR2 */
 		if (value & X2APIC_ICR_RESERVED)
 			return VLAPIC_GP;
-		v->icr = value & ~(uint64_t)ICR_PENDING;
+		v->apicv_dirty = true;
+		reg_set(v, APIC_ICR_LOW, (uint32_t)value & ~ICR_PENDING);
+		reg_set(v, APIC_ICR_HIGH, (uint32_t)(value >> 32));
 		icr_send(v);
 		return 0;
 	}
@@ -699,21 +761,21 @@ int vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t value)
 
 /* ---- IA32_APIC_BASE ("x2APIC State Transitions") ------------------------ */
 
-/* Every register as at power-up, except the ID (kept by the caller). */
+/* Every register as at power-up (the page all zeros but for DFR, SVR
+ * and the masked LVTs), the ID and mode kept; nothing posted. */
 static void reset_registers(struct vlapic *v)
 {
-	v->tpr = 0;
-	v->ldr = 0;
-	v->dfr = 0xffffffffu;
-	v->svr = 0xff;
-	v->esr = v->esr_pending = 0;
-	v->icr = 0;
-	memset(v->isr, 0, sizeof(v->isr));
-	memset(v->tmr, 0, sizeof(v->tmr));
-	memset(v->irr, 0, sizeof(v->irr));
+	memset(v->page, 0, sizeof(*v->page));
+	reg_set(v, APIC_DFR, 0xffffffffu);
+	reg_set(v, APIC_SVR, 0xff);
+	v->esr_pending = 0;
+	memset(v->posted, 0, sizeof(v->posted));
+	memset(v->posted_level, 0, sizeof(v->posted_level));
 	for (unsigned i = 0; i < VLAPIC_LVT_COUNT; i++)
-		v->lvt[i] = APIC_LVT_MASKED;
+		vlapic_set_lvt(v, i, APIC_LVT_MASKED);
 	vlapic_timer_reset(v);
+	vlapic_mode_registers(v);
+	v->apicv_dirty = true;
 }
 
 int vlapic_set_apic_base(struct vlapic *v, uint64_t value)
@@ -737,6 +799,8 @@ int vlapic_set_apic_base(struct vlapic *v, uint64_t value)
 						    APIC_BASE_BSP);
 	if (old && !new) /* "prior initialization ... may be lost" */
 		reset_registers(v);
+	vlapic_mode_registers(v); /* xAPIC -> x2APIC: the ID and LDR formats */
+	v->apicv_dirty = true;
 	return 0;
 }
 
@@ -746,6 +810,7 @@ void vlapic_init(struct vlapic *v, const struct vlapic_config *cfg,
 		 const struct dev_clock *clk, const struct vlapic_hooks *hooks)
 {
 	memset(v, 0, sizeof(*v));
+	v->page = cfg->page;
 	v->id = cfg->apic_id;
 	v->timer_hz = cfg->timer_hz ? cfg->timer_hz : 1;
 	v->phys_bits = cfg->phys_bits >= 32 && cfg->phys_bits <= 52 ?
@@ -770,7 +835,7 @@ void vlapic_reset(struct vlapic *v, bool bsp)
 
 void vlapic_virtual_wire(struct vlapic *v)
 {
-	svr_write(v, v->svr | APIC_SVR_ENABLE);
+	svr_write(v, reg_get(v, APIC_SVR) | APIC_SVR_ENABLE);
 	lvt_write(v, VLAPIC_LVT_LINT0, VLAPIC_DM_EXTINT << APIC_LVT_DM_SHIFT);
 	lvt_write(v, VLAPIC_LVT_LINT1, VLAPIC_DM_NMI << APIC_LVT_DM_SHIFT);
 }

@@ -32,6 +32,17 @@
  *     VM picks the receivers with vlapic_match_dest() and calls
  *     vlapic_deliver() on each (lowest priority: the first match).
  *
+ *   - APIC virtualization (VT-x APIC-register virtualization and
+ *     virtual-interrupt delivery, docs/apicv.md): the registers live in a
+ *     4 KiB page in the xAPIC layout (struct vlapic_page, given at init),
+ *     which the processor uses as its virtual-APIC page. With
+ *     vlapic_set_apicv(on), accepted interrupts wait beside the page until
+ *     vlapic_apicv_sync() moves them in before an entry (the page is the
+ *     processor's while the guest runs); vlapic_rvi/svi and
+ *     vlapic_eoi_exit_bitmap say what to load; vlapic_apicv_write() and
+ *     vlapic_apicv_eoi() finish what the processor started (APIC-write and
+ *     EOI-induced exits).
+ *
  * Pure C, no locking: the owner serializes calls (a vLAPIC receiving IPIs
  * from other vCPUs needs the VM's lock around every vlapic_* call).
  * Host-tested (tests/unit/test_vlapic.c).
@@ -170,7 +181,19 @@ struct vlapic_hooks {
 	void *ctx;
 };
 
+/*
+ * The registers, where the xAPIC page has them: 32 bits at offset 16n of
+ * a 4 KiB page (ISR, TMR and IRR as eight such registers each, vector v
+ * in bit v % 32 of register v / 32). This is also the layout of VT-x's
+ * virtual-APIC page (SDM vol. 3C "Virtual-APIC Page"), so with APIC
+ * virtualization the processor and the model share one copy.
+ */
+struct vlapic_page {
+	uint32_t reg[VLAPIC_PAGE_SIZE / 4];
+} __attribute__((aligned(VLAPIC_PAGE_SIZE)));
+
 struct vlapic_config {
+	struct vlapic_page *page; /* the register storage (required) */
 	uint32_t apic_id;	/* the initial (x2)APIC ID; xAPIC ID = low 8 */
 	bool bsp;		/* IA32_APIC_BASE.BSP at power-up */
 	uint64_t timer_hz;	/* APIC timer input clock, 1..2^32-1 Hz */
@@ -187,8 +210,12 @@ enum vlapic_lvt { /* index into lvt[], in register order from 0x320 */
 };
 
 /*
- * One local APIC. Fields are the registers plus the model's state; read
- * them in tests and debug dumps, change them only through vlapic_*.
+ * One local APIC. The registers are in *page (every one as the guest reads
+ * it, except the current count, which is computed); the model keeps its
+ * own copy only of those whose old value a write needs (the LVT, the
+ * timer's initial count and divide configuration), because with APIC
+ * virtualization a write is already in the page when Volt sees it. Read
+ * the fields in tests and debug dumps, change them only through vlapic_*.
  */
 struct vlapic {
 	/* fixed at vlapic_init */
@@ -198,17 +225,25 @@ struct vlapic {
 	bool x2apic_allowed, eoi_suppression_allowed;
 	struct dev_clock clk;
 	struct vlapic_hooks hooks;
+	struct vlapic_page *page;
 
 	uint64_t apic_base; /* IA32_APIC_BASE */
 
-	/* registers */
-	uint32_t tpr, ldr, dfr, svr;
-	uint32_t esr;	      /* what reads return */
+	/* registers kept beside the page (mirrored into it) */
 	uint32_t esr_pending; /* errors since the last ESR write */
-	uint64_t icr;	      /* low 32 = ICR low; high 32 = ICR high */
-	uint32_t isr[8], tmr[8], irr[8];
 	uint32_t lvt[VLAPIC_LVT_COUNT];
 	uint32_t timer_icr, timer_dcr;
+
+	/*
+	 * APIC virtualization (vlapic_set_apicv). While the guest runs, the
+	 * processor owns IRR, ISR, TPR and PPR in the page: interrupts
+	 * accepted meanwhile (by another vCPU, a device) wait in posted[]
+	 * with their trigger mode in posted_level[] (bhyve's software PIR),
+	 * until vlapic_apicv_sync moves them in. apicv_dirty: what the
+	 * processor must be told (RVI, SVI, EOI-exit bitmap, mode) changed.
+	 */
+	bool apicv, apicv_dirty;
+	uint32_t posted[8], posted_level[8];
 
 	/*
 	 * Timer. Counting runs in timer-clock units measured from dev-clock
@@ -238,7 +273,8 @@ struct vlapic {
 
 /* Power-up state ("Local APIC State After Power-Up or Reset"): xAPIC mode
  * at 0xfee00000, enabled in IA32_APIC_BASE, SVR 0xff (software disabled),
- * LVTs masked, everything else 0, DFR all ones. `clk` is copied. */
+ * LVTs masked, everything else 0, DFR all ones. `clk` is copied; the
+ * page (cfg->page) is the model's from now on. */
 void vlapic_init(struct vlapic *v, const struct vlapic_config *cfg,
 		 const struct dev_clock *clk, const struct vlapic_hooks *hooks);
 
@@ -339,5 +375,38 @@ uint64_t vlapic_next_event(const struct vlapic *v);
  * vector) if it expired; periods missed meanwhile are counted in
  * timer_coalesced. */
 void vlapic_update(struct vlapic *v, uint64_t now);
+
+/* ---- the register page -------------------------------------------------- */
+/* The 32-bit register at xAPIC offset `off` as stored in the page (16n). */
+static inline uint32_t vlapic_page_reg(const struct vlapic *v, unsigned off)
+{
+	return v->page->reg[(off & 0xff0) >> 2];
+}
+
+/* ---- APIC virtualization (docs/apicv.md) -------------------------------- */
+/* Interrupts from now on wait in posted[] for vlapic_apicv_sync (on), or
+ * go straight into the IRR again (off: what was posted is moved in). */
+void vlapic_set_apicv(struct vlapic *v, bool on);
+/* Before an entry: move posted interrupts into IRR/TMR. True when RVI,
+ * SVI, the EOI-exit bitmap or the mode may have changed since the last
+ * call (then the page's PPR is brought up to date too): reload them. */
+bool vlapic_apicv_sync(struct vlapic *v);
+/* Interrupts wait in posted[] (accepted since the last sync). */
+bool vlapic_posted(const struct vlapic *v);
+/* What the processor loads: the highest IRR vector (RVI) and the highest
+ * ISR vector (SVI), 0 for none; the vectors whose EOI Volt must see (the
+ * TMR: level-triggered ones, for the IOAPIC's remote IRR and LINT
+ * inputs), vector v in bit v % 64 of bitmap[v / 64]. */
+uint8_t vlapic_rvi(const struct vlapic *v);
+uint8_t vlapic_svi(const struct vlapic *v);
+void vlapic_eoi_exit_bitmap(const struct vlapic *v, uint64_t bitmap[4]);
+/* An APIC-write exit: the guest's write to the register at `off` (bits
+ * 11:0 of the exit qualification) is already in the page; do what the
+ * write does (an LVT, the timer, an IPI...) and put back the bits and
+ * registers a guest cannot change. */
+void vlapic_apicv_write(struct vlapic *v, uint32_t off);
+/* An EOI-induced exit: the processor retired `vector` from the ISR; do
+ * the rest of the EOI (LINT remote IRR, broadcast to the IOAPIC). */
+void vlapic_apicv_eoi(struct vlapic *v, uint8_t vector);
 
 #endif

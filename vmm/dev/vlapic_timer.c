@@ -166,7 +166,7 @@ void vlapic_timer_write_icr(struct vlapic *v, uint32_t val)
 	if (timer_mode(v) == VLAPIC_TIMER_TSC_DEADLINE)
 		return; /* ignored in TSC-deadline mode */
 	timer_update(v, now);
-	v->timer_icr = val;
+	vlapic_set_timer_icr(v, val);
 	timer_start(v, now, val); /* 0 stops the timer */
 }
 
@@ -176,7 +176,7 @@ void vlapic_timer_write_dcr(struct vlapic *v, uint32_t val)
 	uint64_t now = vlapic_now(v);
 	timer_update(v, now);
 	uint32_t left = vlapic_timer_current(v, now);
-	v->timer_dcr = val & DCR_WRITABLE;
+	vlapic_set_timer_dcr(v, val & DCR_WRITABLE);
 	if (v->timer_armed && timer_mode(v) != VLAPIC_TIMER_TSC_DEADLINE)
 		timer_start(v, now, left);
 }
@@ -189,12 +189,12 @@ void vlapic_timer_write_lvt(struct vlapic *v, uint32_t val)
 	uint64_t now = vlapic_now(v);
 	timer_update(v, now); /* expiries so far used the old LVT */
 	enum vlapic_timer_mode old = timer_mode(v);
-	v->lvt[VLAPIC_LVT_TIMER] = val;
+	vlapic_set_lvt(v, VLAPIC_LVT_TIMER, val);
 	enum vlapic_timer_mode mode = timer_mode(v);
 	if ((old == VLAPIC_TIMER_TSC_DEADLINE) !=
 	    (mode == VLAPIC_TIMER_TSC_DEADLINE)) {
 		v->timer_armed = false;
-		v->timer_icr = 0;
+		vlapic_set_timer_icr(v, 0);
 		v->tsc_deadline = 0;
 	} else if (v->timer_armed) {
 		v->timer_period = mode == VLAPIC_TIMER_PERIODIC ?
@@ -205,8 +205,8 @@ void vlapic_timer_write_lvt(struct vlapic *v, uint32_t val)
 /* The timer's state as at power-up or INIT: stopped, every count 0. */
 void vlapic_timer_reset(struct vlapic *v)
 {
-	v->timer_icr = 0;
-	v->timer_dcr = 0;
+	vlapic_set_timer_icr(v, 0);
+	vlapic_set_timer_dcr(v, 0);
 	v->timer_armed = false;
 	v->timer_t0 = v->timer_due = v->timer_period = 0;
 	v->tsc_deadline = 0;

@@ -14,17 +14,24 @@
 /* Primary processor-based (25.6.2) */
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_HLT_EXITING (1u << 7)
+#define PROC_MWAIT_EXITING (1u << 10)
 #define PROC_NMI_WINDOW_EXITING (1u << 22)
 #define PROC_CR8_LOAD_EXITING (1u << 19)
 #define PROC_CR8_STORE_EXITING (1u << 20)
+#define PROC_USE_TPR_SHADOW (1u << 21)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
 #define PROC_USE_IO_BITMAPS (1u << 25)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
+#define PROC_MONITOR_EXITING (1u << 29)
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
 /* Secondary processor-based */
+#define PROC2_VIRTUALIZE_APIC_ACCESSES (1u << 0)
 #define PROC2_ENABLE_EPT (1u << 1)
+#define PROC2_VIRTUALIZE_X2APIC_MODE (1u << 4)
 #define PROC2_ENABLE_VPID (1u << 5)
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
+#define PROC2_APIC_REGISTER_VIRT (1u << 8)
+#define PROC2_VIRTUAL_INTR_DELIVERY (1u << 9)
 /* VM-exit controls (25.7.1) */
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)
 #define EXIT_ACK_INTERRUPT_ON_EXIT (1u << 15)
@@ -55,6 +62,19 @@
 #define EPT_QUAL_READ (1u << 0)
 #define EPT_QUAL_WRITE (1u << 1)
 #define EPT_QUAL_FETCH (1u << 2)
+/* APIC-access qualification (table 28-6): the page offset, and how */
+#define APIC_ACCESS_QUAL_OFFSET_MASK 0xfffu
+#define APIC_ACCESS_QUAL_TYPE_SHIFT 12
+#define APIC_ACCESS_QUAL_TYPE_MASK 0xfu
+#define APIC_ACCESS_LINEAR_READ 0
+#define APIC_ACCESS_LINEAR_WRITE 1
+#define APIC_ACCESS_LINEAR_FETCH 2
+#define APIC_ACCESS_LINEAR_EVENT 3   /* during event delivery */
+#define APIC_ACCESS_PHYSICAL_EVENT 10 /* guest-physical, event delivery */
+#define APIC_ACCESS_PHYSICAL_INSN 15  /* guest-physical, fetch or insn */
+/* APIC-write qualification: the offset; EOI-induced: the vector */
+#define APIC_WRITE_QUAL_OFFSET_MASK 0xfffu
+#define EOI_QUAL_VECTOR_MASK 0xffu
 
 /* VM-entry interruption information (25.8.3) */
 #define INTR_INFO_VALID (1u << 31)

@@ -22,6 +22,7 @@
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/exit_reasons.h"
 #include "arch/x86/vmx/msr_bitmap.h"
+#include "arch/x86/vmx/vmx_apicv.h"
 #include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_guest_check.h"
@@ -68,11 +69,17 @@ static int setup_controls(struct vmx_vcpu *vx)
 {
 	bool true_ctls = rdmsr(MSR_IA32_VMX_BASIC) & VMX_BASIC_TRUE_CTLS;
 	uint32_t pin, proc, proc2, exit, entry;
+	/* MWAIT/MONITOR exit: the host owns C-states (docs/power.md). */
+	uint32_t proc_want = PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
+			     PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY |
+			     PROC_MWAIT_EXITING | PROC_MONITOR_EXITING;
 	uint32_t proc2_want = PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST;
 	uint64_t proc2_cap = rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32;
 
 	if (vx->vpid && (proc2_cap & PROC2_ENABLE_VPID))
 		proc2_want |= PROC2_ENABLE_VPID;
+	/* A TPR shadow and APIC virtualization, or CR8 exits (vmx_apicv.c) */
+	vmx_apicv_controls(vx, &proc_want, &proc2_want);
 	if (adjust_controls_optional(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS
 					       : MSR_IA32_VMX_PINBASED_CTLS,
 				     PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING,
@@ -80,11 +87,7 @@ static int setup_controls(struct vmx_vcpu *vx)
 				     &pin) ||
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
 				      : MSR_IA32_VMX_PROCBASED_CTLS,
-			    PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
-				    PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY |
-				    /* MOV CR8 would reach the host's own TPR */
-				    PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING,
-			    &proc) ||
+			    proc_want, &proc) ||
 	    adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, proc2_want, &proc2) ||
 	    adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS
 				      : MSR_IA32_VMX_EXIT_CTLS,
@@ -235,7 +238,7 @@ static int vmx_vm_init(struct vm *vm)
 		return -1;
 	vv->eptp = ept_eptp(vv->ept.root, false);
 	vm->backend = vv;
-	return 0;
+	return vmx_apicv_vm_init(vv);
 }
 
 static void ept_free_table(void *opaque, uint64_t phys)
@@ -255,6 +258,7 @@ static void vmx_vm_destroy(struct vm *vm)
 	if (vv->ept.root)
 		flush_ept(vv->eptp);
 	ept_destroy(&vv->ept, ept_free_table);
+	vmx_apicv_vm_destroy(vv);
 	memset(vv, 0, sizeof(*vv));
 	vm->backend = NULL;
 }
@@ -291,6 +295,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot *boot)
 	vmcs_write64(EPT_POINTER, ((struct vmx_vm *)v->vm->backend)->eptp);
 	if (setup_msr_bitmap(vx) || setup_io_bitmaps(vx))
 		return -1;
+	vmx_apicv_vcpu_init(v, vx);
 	vmx_flush_guest_tlbs(v, vx);
 	vmx_setup_host_state();
 	vmx_setup_guest_state(boot);
@@ -373,6 +378,12 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 	case VMX_EXIT_REASON_HLT:
 		e->kind = VM_EXIT_HLT;
 		break;
+	case VMX_EXIT_REASON_MWAIT:
+		e->kind = VM_EXIT_MWAIT;
+		break;
+	case VMX_EXIT_REASON_MONITOR:
+		e->kind = VM_EXIT_MONITOR;
+		break;
 	case VMX_EXIT_REASON_VMCALL:
 		e->kind = VM_EXIT_HYPERCALL;
 		break;
@@ -421,6 +432,11 @@ static void translate_exit(struct vcpu *v, struct vm_exit *e)
 	case VMX_EXIT_REASON_SIPI: /* 28.2.1: the vector is in bits 7:0 */
 		e->kind = VM_EXIT_SIPI;
 		e->u.sipi.vector = (uint8_t)q;
+		break;
+	case VMX_EXIT_REASON_APIC_ACCESS:
+	case VMX_EXIT_REASON_APIC_WRITE:
+	case VMX_EXIT_REASON_VIRTUALIZED_EOI:
+		vmx_apicv_translate_exit(e, basic, q);
 		break;
 	default:
 		e->kind = VM_EXIT_VENDOR;
@@ -682,6 +698,8 @@ static const struct virt_ops vmx_ops = {
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_put = vmx_vcpu_put,
 	.vcpu_load = vmx_vcpu_load,
+	.apic_virtualization = vmx_apicv_enabled,
+	.vcpu_sync_apic = vmx_apicv_sync,
 };
 
 const struct virt_ops *vmx_backend(void)

@@ -16,6 +16,8 @@
 struct vmx_vm {
 	struct ept_ctx ept;
 	uint64_t eptp;
+	uint64_t apic_access; /* APIC virtualization: the page EPT maps at
+				 0xfee00000 (vmx_apicv.c), or 0 */
 };
 
 struct vmx_vcpu {
@@ -30,6 +32,13 @@ struct vmx_vcpu {
 	bool virtual_nmis;     /* the "virtual NMIs" pin control is on */
 	bool nmi_window_exiting;
 	uint16_t vpid;
+	/* APIC virtualization (vmx_apicv.c): on for this vCPU; what the
+	 * VMCS holds now, so that only changes are written. */
+	bool apicv;
+	uint8_t apic_mode;    /* enum virt_apic_mode, or 0xff: not yet */
+	uint32_t proc2;       /* the secondary controls */
+	uint64_t apic_page;   /* virtual-APIC address (0: not yet) */
+	uint64_t eoi_exit[4]; /* the EOI-exit bitmap */
 	/* What of the guest lives in the processor, while the vCPU is
 	 * switched out (vmx_vcpu_switch.c). */
 	struct vmx_switch_state sw;
