@@ -13,6 +13,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/idle.h"
 #include "arch/x86/msr_safe.h"
+#include "arch/x86/rapl.h"
 #include "arch/x86/tsc.h"
 #include "lib/console.h"
 #include "lib/format.h"
@@ -52,6 +53,10 @@ static struct pm_cpu cpus[PM_MAX_CPUS];
 static uint32_t ncpus;
 static uint64_t last_line, line_pkg_uj, line_busy_uj;
 static uint64_t last_capacity[PM_MAX_VMS];
+/* RAPL: probed at boot, confirmed (its counter must move) at the first
+ * PM period, sampled every period on CPU 0's books. */
+static struct rapl rapl;
+static bool rapl_probed, rapl_checked;
 
 /* ---- boot ------------------------------------------------------------------ */
 
@@ -165,6 +170,33 @@ static void setup_power_model(void)
 	pm_attrib_init(&attrib);
 }
 
+/* RAPL where the processor has it (Intel or AMD, told by CPUID). The
+ * emulators read zeros or fault: the model is used, and said so. */
+static void probe_rapl(void)
+{
+	char why[120];
+	enum rapl_vendor v = cpuid_vendor_is(cpuid_io_hw(), "AuthenticAMD")
+				     ? RAPL_AMD : RAPL_INTEL;
+	rapl_probed = rapl_probe(&rapl, msr_io_hw(), v, why, sizeof(why)) == 0;
+	if (!rapl_probed)
+		printk("pm: RAPL refused: %s\n", why);
+}
+
+/* At the first PM period: did the energy counter move? */
+static void confirm_rapl(uint64_t elapsed)
+{
+	char why[120];
+	rapl_checked = true;
+	if (!rapl_probed)
+		return;
+	if (rapl_confirm(&rapl, elapsed, why, sizeof(why)) == 0) {
+		printk("pm: energy: RAPL confirmed (package counter moves)\n");
+	} else {
+		printk("pm: RAPL refused: %s\n", why);
+		rapl_probed = false;
+	}
+}
+
 static const char *idle_name(void)
 {
 	static const char *const names[] = {
@@ -190,8 +222,9 @@ static void print_setup(void)
 				   ctable.states[i].exit_latency_us);
 	printk("%s\n", line);
 	printk("pm: energy: modeled (static %u mW, C_dyn %u pF per core, "
-	       "uncore %u mW)\n", model.static_mw, model.cdyn_pf,
-	       model.pkg_static_mw);
+	       "uncore %u mW)%s\n", model.static_mw, model.cdyn_pf,
+	       model.pkg_static_mw,
+	       rapl_probed ? "; RAPL found, to be confirmed" : "");
 }
 
 void pm_init(const struct pm_settings *s, uint32_t cpu_total)
@@ -202,6 +235,7 @@ void pm_init(const struct pm_settings *s, uint32_t cpu_total)
 	setup_governor();
 	setup_cstates();
 	setup_power_model();
+	probe_rapl();
 	for (uint32_t c = 0; c < ncpus; c++) {
 		if (c)
 			cpus[c].pc = cpus[0].pc;
@@ -330,6 +364,10 @@ int pm_period_line(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
 
 	pm_energy_pkg_add_time(&pkg, period);
 	attribute(capacity_ns, nvms);
+	if (!rapl_checked)
+		confirm_rapl(now);
+	else if (rapl_probed)
+		rapl_sample(&rapl);
 	for (uint32_t c = 0; c < ncpus; c++) {
 		struct pm_cpu *p = &cpus[c];
 		uint64_t uj = pm_energy_cpu_total_uj(&p->energy);
@@ -356,7 +394,7 @@ int pm_period_line(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
 		pkg_uj += pm_energy_cpu_total_uj(&cpus[c].energy);
 	struct pm_line l = {
 		.t_ns = now, .period_ns = period,
-		.pstate_modeled = driver->modeled, .energy_modeled = true,
+		.pstate_modeled = driver->modeled, .energy_modeled = !rapl_probed,
 		.cpus = lc, .ncpus = ncpus,
 		.pkg_energy_uj = pkg_uj - line_pkg_uj, .vms = vms, .nvms = nv,
 	};
@@ -371,6 +409,8 @@ int pm_format_final(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
 	pm_energy_pkg_add_time(&pkg, now - last_line);
 	last_line = now;
 	attribute(capacity_ns, nvms);
+	if (rapl_probed && rapl_checked)
+		rapl_sample(&rapl);
 	static struct pm_report_cpu rc[PM_MAX_CPUS];
 	static uint32_t khz[PSTATE_MAX];
 	for (uint32_t i = 0; i < ptable.count; i++)
@@ -398,6 +438,14 @@ int pm_format_final(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
 		.pstate_modeled = driver->modeled, .cpus = rc, .ncpus = ncpus,
 		.cstate_part = idle_report_part, .cstate_ctx = &ictx,
 		.pkg = &pkg, .attrib = &attrib, .vm_names = vm_names,
+		.rapl = {
+			.present = rapl_probed && rapl_checked,
+			.core_present = rapl_domain_present(&rapl, RAPL_CORE),
+			.dram_present = rapl_domain_present(&rapl, RAPL_DRAM),
+			.pkg_uj = rapl_energy_uj(&rapl, RAPL_PKG),
+			.core_uj = rapl_energy_uj(&rapl, RAPL_CORE),
+			.dram_uj = rapl_energy_uj(&rapl, RAPL_DRAM),
+		},
 	};
 	return pm_format_report(&r, buf, len);
 }

@@ -26,6 +26,7 @@
 #include "pm/pm.h"
 #include "sched/credit_report.h"
 #include "sched/sched.h"
+#include "sched/sched_ops.h"
 
 #define NEVER UINT64_MAX
 #define STACK_PAGES 8 /* per vCPU thread: the run loop, exit handlers,
@@ -46,6 +47,8 @@ struct sched_pcpu {
  * f/f_max of every period of this length and stalling the rest. */
 #define DUTY_PERIOD_NS 1000000ull
 
+/* The policy: the credit scheduler; another one plugs in here. */
+static const struct sched_ops *const ops = &credit_sched_ops;
 static struct spinlock lock = SPINLOCK_INIT;
 static struct csched policy;
 static struct csched_dom doms[SCHED_MAX_DOMS];
@@ -92,9 +95,13 @@ void sched_init(const struct sched_settings *s, uint32_t cpu_total)
 		.tick_ns = s->tick_us * 1000,
 		.ratelimit_ns = s->ratelimit_us * 1000,
 	};
+	const char *missing = sched_ops_missing(ops);
+	if (missing)
+		panic("sched: the %s policy lacks the '%s' operation", ops->name,
+		      missing);
 	ncpus = cpu_total < CSCHED_MAX_CPUS ? cpu_total : CSCHED_MAX_CPUS;
 	tsc0 = rdtsc();
-	csched_init(&policy, &p, ncpus, 0);
+	ops->init(&policy, &p, ncpus, 0);
 	next_acct = p.tslice_ns;
 	stat_period = s->stat_period_us * 1000;
 	next_stat = stat_period;
@@ -107,7 +114,7 @@ void sched_dom_setup(uint32_t dom, uint32_t weight, uint32_t cap,
 		     enum csched_mode mode)
 {
 	uint64_t f = spin_lock(&lock);
-	csched_dom_init(&policy, &doms[dom % SCHED_MAX_DOMS], dom, weight,
+	ops->dom_init(&policy, &doms[dom % SCHED_MAX_DOMS], dom, weight,
 			cap, mode);
 	spin_unlock(&lock, f);
 }
@@ -115,14 +122,14 @@ void sched_dom_setup(uint32_t dom, uint32_t weight, uint32_t cap,
 void sched_dom_remove(uint32_t dom)
 {
 	uint64_t f = spin_lock(&lock);
-	csched_dom_remove(&policy, &doms[dom % SCHED_MAX_DOMS]);
+	ops->dom_remove(&policy, &doms[dom % SCHED_MAX_DOMS]);
 	spin_unlock(&lock, f);
 }
 
 uint32_t sched_dom_credit_pct(uint32_t dom)
 {
 	uint64_t f = spin_lock(&lock);
-	uint32_t pct = csched_dom_credit_pct(&policy,
+	uint32_t pct = ops->dom_credit_pct(&policy,
 					     &doms[dom % SCHED_MAX_DOMS]);
 	spin_unlock(&lock, f);
 	return pct;
@@ -196,7 +203,7 @@ static void schedule_locked(uint64_t now)
 	struct sched_pcpu *pc = &pcpus[cpu];
 	struct csched_decision d;
 
-	csched_pick_next(&policy, cpu, now, &d);
+	ops->pick_next(&policy, cpu, now, &d);
 	pc->need_resched = false;
 	pc->slice_end = d.run_until;
 	struct sched_entity *prev = pc->curr;
@@ -228,7 +235,7 @@ static void schedule_locked(uint64_t now)
 static void wake_locked(struct sched_entity *e, uint64_t now)
 {
 	e->wake_at = NEVER;
-	int cpu = csched_wake(&policy, &e->cs, now);
+	int cpu = ops->wake(&policy, &e->cs, now);
 	if (cpu >= 0)
 		tickle((uint32_t)cpu);
 }
@@ -256,7 +263,7 @@ static bool format_stat(uint64_t now)
 		for (uint32_t i = 0; i < SCHED_MAX_DOM_VCPUS; i++)
 			if (entities[d][i].live)
 				list[n++] = &entities[d][i].cs;
-	csched_sync(&policy, now);
+	ops->sync(&policy, now);
 	uint64_t capacity[SCHED_MAX_DOMS] = { 0 };
 	for (uint32_t d = 0; d < SCHED_MAX_DOMS; d++)
 		capacity[d] = doms[d].capacity_ns;
@@ -274,9 +281,9 @@ static void sample_pm(uint32_t cpu, uint64_t now)
 	struct sched_pcpu *pc = &pcpus[cpu];
 	uint32_t f_cur, f_max;
 	pc->next_sample = now + pm_sampling_ns();
-	csched_sync(&policy, now);
+	ops->sync(&policy, now);
 	if (pm_sample(cpu, now, policy.cpus[cpu].busy_ns, &f_cur, &f_max)) {
-		csched_set_freq(&policy, cpu, f_cur, f_max, now);
+		ops->set_freq(&policy, cpu, f_cur, f_max, now);
 		pc->need_resched = true; /* run_until was for the old one */
 	}
 }
@@ -288,13 +295,13 @@ static bool run_timers_locked(uint32_t cpu, uint64_t now)
 	struct sched_pcpu *pc = &pcpus[cpu];
 	bool stat = false;
 	if (pc->curr && now >= pc->next_tick) {
-		if (csched_tick(&policy, cpu, now))
+		if (ops->tick(&policy, cpu, now))
 			pc->need_resched = true;
 		pc->next_tick = now + policy.p.tick_ns;
 	}
 	if (now >= next_acct) {
 		next_acct = now + policy.p.tslice_ns;
-		tickle_mask(csched_account(&policy, now));
+		tickle_mask(ops->account(&policy, now));
 	}
 	if (stat_period && now >= next_stat) {
 		next_stat = now + stat_period;
@@ -387,7 +394,7 @@ void sched_block(uint64_t until)
 	}
 	uint64_t now = now_ns();
 	me->wake_at = until;
-	csched_block(&policy, &me->cs, now);
+	ops->sleep(&policy, &me->cs, now);
 	schedule_locked(now);
 	spin_unlock(&lock, f);
 }
@@ -411,9 +418,9 @@ static void __attribute__((noreturn)) exit_locked(struct sched_entity *me)
 	uint64_t now = now_ns();
 	struct csched_decision d;
 
-	csched_block(&policy, &me->cs, now);
-	csched_pick_next(&policy, cpu, now, &d);
-	csched_vcpu_remove(&policy, &me->cs);
+	ops->sleep(&policy, &me->cs, now);
+	ops->pick_next(&policy, cpu, now, &d);
+	ops->vcpu_remove(&policy, &me->cs);
 	me->live = false;
 	pc->need_resched = false;
 	pc->slice_end = d.run_until;
@@ -475,7 +482,7 @@ struct sched_entity *sched_spawn(uint32_t dom, uint32_t vcpu,
 	thread_prepare(&e->thread, stacks[dom % SCHED_MAX_DOMS][vcpu],
 		       thread_main, e);
 	uint64_t now = now_ns();
-	csched_vcpu_add(&policy, &e->cs, &doms[dom % SCHED_MAX_DOMS], vcpu, e,
+	ops->vcpu_add(&policy, &e->cs, &doms[dom % SCHED_MAX_DOMS], vcpu, e,
 			affinity, place(affinity), now);
 	wake_locked(e, now);
 	spin_unlock(&lock, f);
@@ -521,14 +528,14 @@ void sched_set_cpu_freq(uint32_t cpu, uint32_t f_cur_khz, uint32_t f_max_khz)
 	if (cpu >= ncpus)
 		return;
 	uint64_t f = spin_lock(&lock);
-	csched_set_freq(&policy, cpu, f_cur_khz, f_max_khz, now_ns());
+	ops->set_freq(&policy, cpu, f_cur_khz, f_max_khz, now_ns());
 	spin_unlock(&lock, f);
 }
 
 void sched_dom_capacities(uint64_t capacity_ns[SCHED_MAX_DOMS])
 {
 	uint64_t f = spin_lock(&lock);
-	csched_sync(&policy, now_ns());
+	ops->sync(&policy, now_ns());
 	for (uint32_t d = 0; d < SCHED_MAX_DOMS; d++)
 		capacity_ns[d] = doms[d].capacity_ns;
 	spin_unlock(&lock, f);
@@ -545,7 +552,7 @@ void sched_print_table(void)
 			if (entities[d][i].cs.dom)
 				list[n++] = &entities[d][i].cs;
 	uint64_t now = now_ns();
-	csched_sync(&policy, now);
+	ops->sync(&policy, now);
 	int len = csched_format_table(&policy, list, n, now, table,
 				      sizeof(table));
 	spin_unlock(&lock, f);
