@@ -30,7 +30,8 @@ struct pm_cpu {
 	struct pstate_cpu pc;
 	struct gov_cpu gov;
 	uint32_t cur;                      /* P-state index */
-	uint64_t last_sample, last_busy;   /* ns */
+	uint64_t last_sample, last_busy;   /* ns, at the governor's sample */
+	uint64_t booked_busy;              /* busy ns booked as energy */
 	uint64_t residency_ns[PSTATE_MAX]; /* time in each P-state */
 	uint64_t transitions[PSTATE_MAX];
 	struct idle_gov_state idle_gov;
@@ -38,6 +39,7 @@ struct pm_cpu {
 	struct pm_energy_cpu energy;
 	/* for the PM line: values at the last line */
 	uint64_t line_busy, line_uj;
+	uint64_t attr_busy_uj, attr_idle_uj; /* attributed up to these */
 	uint64_t line_cstate_ns[CSTATE_MAX];
 };
 
@@ -51,8 +53,7 @@ static struct pm_energy_pkg pkg;
 static struct pm_attrib attrib;
 static struct pm_cpu cpus[PM_MAX_CPUS];
 static uint32_t ncpus;
-static uint64_t last_line, line_pkg_uj, line_busy_uj;
-static uint64_t last_capacity[PM_MAX_VMS];
+static uint64_t last_line, line_pkg_uj;
 /* RAPL: probed at boot, confirmed (its counter must move) at the first
  * PM period, sampled every period on CPU 0's books. */
 static struct rapl rapl;
@@ -269,6 +270,18 @@ static uint32_t governor_target(uint32_t cpu, struct pm_cpu *p,
 	return gov_sample(&gov, &p->gov, &ptable, p->cur, busy, window, avg);
 }
 
+/* Running time up to `busy_ns` (the CPU's total) as energy at the
+ * current P-state: before every state change and every PM line, so
+ * energy and the VMs' capacities cover the same stretch of time. */
+static void book_busy(struct pm_cpu *p, uint64_t busy_ns)
+{
+	if (busy_ns <= p->booked_busy)
+		return;
+	pm_energy_add_busy(&p->energy, ptable.states[p->cur].khz,
+			   ptable.states[p->cur].mv, busy_ns - p->booked_busy);
+	p->booked_busy = busy_ns;
+}
+
 bool pm_sample(uint32_t cpu, uint64_t now, uint64_t busy_ns,
 	       uint32_t *f_cur_khz, uint32_t *f_max_khz)
 {
@@ -279,8 +292,7 @@ bool pm_sample(uint32_t cpu, uint64_t now, uint64_t busy_ns,
 	p->last_busy = busy_ns;
 	if (busy > window)
 		busy = window;
-	pm_energy_add_busy(&p->energy, ptable.states[p->cur].khz,
-			   ptable.states[p->cur].mv, busy);
+	book_busy(p, busy_ns);
 	p->residency_ns[p->cur] += window;
 	uint32_t target = governor_target(cpu, p, busy, window);
 	*f_max_khz = pstate_fmax_khz(&ptable);
@@ -332,30 +344,36 @@ void pm_idle(uint32_t cpu, uint64_t until_tsc, const volatile bool *stop)
 
 /* ---- reports --------------------------------------------------------------- */
 
-/* Busy energy since the last line, split by the capacity each VM used. */
-static void attribute(const uint64_t *capacity_ns, uint32_t nvms)
+/* Each processor's busy energy since the last line, split among the VMs
+ * by the capacity each used on that processor in the same time (a VM
+ * that ran at a low frequency is charged the cheaper energy it used). */
+static void attribute(const uint64_t (*cpu_capacity)[PM_MAX_VMS])
 {
-	struct pm_vm_capacity caps[PM_MAX_VMS];
-	uint32_t n = 0;
-	uint64_t busy_uj = 0, idle_uj = 0;
+	static uint64_t last_cap[PM_MAX_CPUS][PM_MAX_VMS];
 	for (uint32_t c = 0; c < ncpus; c++) {
-		busy_uj += pm_energy_cpu_busy_uj(&cpus[c].energy);
-		idle_uj += pm_energy_cpu_idle_uj(&cpus[c].energy);
+		struct pm_cpu *p = &cpus[c];
+		struct pm_vm_capacity caps[PM_MAX_VMS];
+		uint32_t n = 0;
+		uint64_t busy_uj = pm_energy_cpu_busy_uj(&p->energy);
+		uint64_t idle_uj = pm_energy_cpu_idle_uj(&p->energy);
+		for (uint32_t vm = 0; vm < PM_MAX_VMS; vm++) {
+			uint64_t cap = cpu_capacity[c][vm];
+			if (cap > last_cap[c][vm]) {
+				caps[n].vm = vm;
+				caps[n++].capacity_ns = cap - last_cap[c][vm];
+			}
+			last_cap[c][vm] = cap;
+		}
+		pm_attrib_split(&attrib, busy_uj - p->attr_busy_uj,
+				idle_uj - p->attr_idle_uj, caps, n);
+		p->attr_busy_uj = busy_uj;
+		p->attr_idle_uj = idle_uj;
 	}
-	for (uint32_t vm = 0; vm < nvms && vm < PM_MAX_VMS; vm++) {
-		if (capacity_ns[vm] <= last_capacity[vm])
-			continue;
-		caps[n].vm = vm;
-		caps[n++].capacity_ns = capacity_ns[vm] - last_capacity[vm];
-		last_capacity[vm] = capacity_ns[vm];
-	}
-	pm_attrib_split(&attrib, busy_uj - line_busy_uj,
-			idle_uj - attrib.idle_uj, caps, n);
-	line_busy_uj = busy_uj;
 }
 
-int pm_period_line(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
-		   char *buf, size_t len)
+int pm_period_line(uint64_t now, const uint64_t *busy_ns,
+		   const uint64_t (*cpu_capacity)[PM_MAX_VMS], char *buf,
+		   size_t len)
 {
 	static struct pm_line_cpu lc[PM_MAX_CPUS];
 	static uint64_t cstate_ns[PM_MAX_CPUS][CSTATE_MAX];
@@ -363,7 +381,9 @@ int pm_period_line(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
 	uint64_t period = now - last_line;
 
 	pm_energy_pkg_add_time(&pkg, period);
-	attribute(capacity_ns, nvms);
+	for (uint32_t c = 0; c < ncpus; c++)
+		book_busy(&cpus[c], busy_ns[c]);
+	attribute(cpu_capacity);
 	if (!rapl_checked)
 		confirm_rapl(now);
 	else if (rapl_probed)
@@ -373,7 +393,7 @@ int pm_period_line(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
 		uint64_t uj = pm_energy_cpu_total_uj(&p->energy);
 		lc[c] = (struct pm_line_cpu){
 			.cpu = c, .f_khz = ptable.states[p->cur].khz,
-			.busy_ns = p->last_busy - p->line_busy,
+			.busy_ns = p->booked_busy - p->line_busy,
 			.ncstates = ctable.count, .cstate_ns = cstate_ns[c],
 			.energy_uj = uj - p->line_uj,
 		};
@@ -382,12 +402,12 @@ int pm_period_line(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
 					  p->line_cstate_ns[s];
 			p->line_cstate_ns[s] = p->idle.residency_ns[s];
 		}
-		p->line_busy = p->last_busy;
+		p->line_busy = p->booked_busy;
 		p->line_uj = uj;
 	}
 	uint32_t nv = 0;
-	for (uint32_t vm = 0; vm < nvms && vm < PM_MAX_VMS; vm++)
-		if (attrib.vm_uj[vm] || capacity_ns[vm])
+	for (uint32_t vm = 0; vm < PM_MAX_VMS; vm++)
+		if (attrib.vm_uj[vm])
 			vms[nv++] = (struct pm_line_vm){ vm, attrib.vm_uj[vm] };
 	uint64_t pkg_uj = pm_energy_pkg_uncore_uj(&pkg);
 	for (uint32_t c = 0; c < ncpus; c++)
@@ -403,12 +423,15 @@ int pm_period_line(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
 	return pm_format_line(&l, buf, len);
 }
 
-int pm_format_final(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
+int pm_format_final(uint64_t now, const uint64_t *busy_ns,
+		    const uint64_t (*cpu_capacity)[PM_MAX_VMS],
 		    const char *const *vm_names, char *buf, size_t len)
 {
 	pm_energy_pkg_add_time(&pkg, now - last_line);
 	last_line = now;
-	attribute(capacity_ns, nvms);
+	for (uint32_t c = 0; c < ncpus; c++)
+		book_busy(&cpus[c], busy_ns[c]);
+	attribute(cpu_capacity);
 	if (rapl_probed && rapl_checked)
 		rapl_sample(&rapl);
 	static struct pm_report_cpu rc[PM_MAX_CPUS];

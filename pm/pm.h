@@ -61,15 +61,19 @@ uint64_t pm_duty_on_ns(uint32_t cpu, uint64_t period_ns);
  * interrupt, or *stop. */
 void pm_idle(uint32_t cpu, uint64_t until_tsc, const volatile bool *stop);
 
-/* Energy attribution and the PM line: the busy energy since the last
- * call is split among VMs by the capacity each used (capacity_ns[vm]
- * totals since boot). Writes one `PM {...}` line into buf (-1: none). */
-int pm_period_line(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
-		   char *buf, size_t len);
+/* Energy attribution and the PM line: every processor's running time up
+ * to now (busy_ns[cpu], totals) is booked, and each processor's busy
+ * energy since the last call is split among VMs by the capacity each used
+ * on it in the same time (cpu_capacity[cpu][vm], totals). Writes one
+ * `PM {...}` line into buf (-1: none). Scheduler lock held. */
+int pm_period_line(uint64_t now, const uint64_t *busy_ns,
+		   const uint64_t (*cpu_capacity)[PM_MAX_VMS], char *buf,
+		   size_t len);
 
 /* The xenpm-like report at the end (several lines): the energy since the
  * last PM line is attributed first (capacity_ns as for pm_period_line). */
-int pm_format_final(uint64_t now, const uint64_t *capacity_ns, uint32_t nvms,
+int pm_format_final(uint64_t now, const uint64_t *busy_ns,
+		    const uint64_t (*cpu_capacity)[PM_MAX_VMS],
 		    const char *const *vm_names, char *buf, size_t len);
 
 #endif

@@ -60,6 +60,17 @@ static uint64_t tsc0;             /* TSC at sched_init: policy time 0 */
 static uint64_t next_acct;        /* ns */
 static uint64_t stat_period, next_stat; /* ns; 0 = no STAT lines */
 static uint32_t next_cpu;         /* round-robin placement of new threads */
+/* Capacity each domain used on each processor (energy attribution). */
+static uint64_t cpu_dom_capacity[CSCHED_MAX_CPUS][SCHED_MAX_DOMS];
+_Static_assert(SCHED_MAX_DOMS == PM_MAX_VMS, "one energy account per VM");
+
+/* Book what `e` used on `cpu` since the last note (it was charged up to
+ * now by the policy just before). */
+static void note_capacity(uint32_t cpu, struct sched_entity *e)
+{
+	cpu_dom_capacity[cpu][e->dom] += e->cs.capacity_ns - e->cap_noted;
+	e->cap_noted = e->cs.capacity_ns;
+}
 
 static uint64_t now_ns(void)
 {
@@ -214,6 +225,8 @@ static void schedule_locked(uint64_t now)
 		set_come_back(pc, cpu);
 		return;
 	}
+	if (prev)
+		note_capacity(cpu, prev);
 	if (prev && prev->hooks.switch_out)
 		prev->hooks.switch_out(prev->owner);
 	pc->curr = next;
@@ -264,11 +277,15 @@ static bool format_stat(uint64_t now)
 			if (entities[d][i].live)
 				list[n++] = &entities[d][i].cs;
 	ops->sync(&policy, now);
-	uint64_t capacity[SCHED_MAX_DOMS] = { 0 };
-	for (uint32_t d = 0; d < SCHED_MAX_DOMS; d++)
-		capacity[d] = doms[d].capacity_ns;
-	if (pm_period_line(now, capacity, SCHED_MAX_DOMS, pm_line,
-			   sizeof(pm_line)) < 0)
+	uint64_t busy[CSCHED_MAX_CPUS];
+	for (uint32_t c = 0; c < ncpus; c++) {
+		busy[c] = policy.cpus[c].busy_ns;
+		if (pcpus[c].curr)
+			note_capacity(c, pcpus[c].curr);
+	}
+	if (pm_period_line(now, busy,
+			   (const uint64_t (*)[PM_MAX_VMS])cpu_dom_capacity,
+			   pm_line, sizeof(pm_line)) < 0)
 		pm_line[0] = 0;
 	return csched_format_stat(&policy, list, n, now, stat_line,
 				  sizeof(stat_line)) > 0;
@@ -419,6 +436,7 @@ static void __attribute__((noreturn)) exit_locked(struct sched_entity *me)
 	struct csched_decision d;
 
 	ops->sleep(&policy, &me->cs, now);
+	note_capacity(cpu, me);
 	ops->pick_next(&policy, cpu, now, &d);
 	ops->vcpu_remove(&policy, &me->cs);
 	me->live = false;
@@ -478,6 +496,7 @@ struct sched_entity *sched_spawn(uint32_t dom, uint32_t vcpu,
 		e->hooks = *hooks;
 	e->wake_at = NEVER;
 	e->live = true;
+	e->dom = dom % SCHED_MAX_DOMS;
 	/* thread_main's argument is the entity, its owner's is `arg`. */
 	thread_prepare(&e->thread, stacks[dom % SCHED_MAX_DOMS][vcpu],
 		       thread_main, e);
@@ -532,12 +551,18 @@ void sched_set_cpu_freq(uint32_t cpu, uint32_t f_cur_khz, uint32_t f_max_khz)
 	spin_unlock(&lock, f);
 }
 
-void sched_dom_capacities(uint64_t capacity_ns[SCHED_MAX_DOMS])
+void sched_capacities(uint64_t cpu_capacity[CSCHED_MAX_CPUS][SCHED_MAX_DOMS],
+		      uint64_t busy_ns[CSCHED_MAX_CPUS])
 {
 	uint64_t f = spin_lock(&lock);
 	ops->sync(&policy, now_ns());
-	for (uint32_t d = 0; d < SCHED_MAX_DOMS; d++)
-		capacity_ns[d] = doms[d].capacity_ns;
+	for (uint32_t c = 0; c < CSCHED_MAX_CPUS; c++) {
+		busy_ns[c] = c < ncpus ? policy.cpus[c].busy_ns : 0;
+		if (c < ncpus && pcpus[c].curr)
+			note_capacity(c, pcpus[c].curr);
+		for (uint32_t d = 0; d < SCHED_MAX_DOMS; d++)
+			cpu_capacity[c][d] = cpu_dom_capacity[c][d];
+	}
 	spin_unlock(&lock, f);
 }
 

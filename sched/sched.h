@@ -41,6 +41,8 @@ struct sched_entity {
 	uint64_t wake_at;            /* blocked with a timeout (TSC) */
 	bool wake_pending;           /* woken while not (yet) blocked */
 	bool live;                   /* spawned, not exited */
+	uint32_t dom;                /* its domain (VM) */
+	uint64_t cap_noted;          /* capacity_ns booked per processor */
 };
 
 struct sched_settings {
@@ -97,8 +99,10 @@ void sched_cpu_loop(bool (*done)(void));
  * P-states exist every processor is at its maximum. */
 void sched_set_cpu_freq(uint32_t cpu, uint32_t f_cur_khz, uint32_t f_max_khz);
 
-/* Each domain's capacity used so far (ns x f/f_max), for energy. */
-void sched_dom_capacities(uint64_t capacity_ns[SCHED_MAX_DOMS]);
+/* The capacity (ns x f/f_max) each domain used on each processor so
+ * far, and each processor's busy time: what energy is split by. */
+void sched_capacities(uint64_t cpu_capacity[CSCHED_MAX_CPUS][SCHED_MAX_DOMS],
+		      uint64_t busy_ns[CSCHED_MAX_CPUS]);
 
 /* The console table: every entity and processor. */
 void sched_print_table(void);

@@ -14,6 +14,12 @@
       points of the expectation: capacity received, measured inside the
       guests.
 
+  pm_check.py energy LOG --same a,b --cheaper a,c
+      The final PM report's VM energy: VMs that ran on the same processor
+      at the same frequency (--same) are charged the same energy per ms of
+      capacity (within 5%); --cheaper x,y: x's energy per ms of capacity is
+      below y's (x ran at a lower frequency: less energy per unit of work).
+
   pm_check.py cstates LOG --deeper-than C1
       The final PM report shows a C-state deeper than the one named with
       entries and residency on some processor.
@@ -101,6 +107,35 @@ def capacity(a, log):
     return 0 if ok else 1
 
 
+def vm_energy(log):
+    """name -> (energy_J, capacity_ms) from the final report."""
+    i = log.rfind("VM energy (")
+    if i < 0:
+        sys.exit("no VM energy section in the PM report")
+    rows = re.findall(r"^\s+\d+\s+(\S+)\s+([\d.]+)\s+[\d.]+\s+([\d.]+)$",
+                      log[i:], re.M)
+    return {n: (float(e), float(c)) for n, e, c in rows}
+
+
+def energy(a, log):
+    vms = vm_energy(log)
+    per = {n: e / c for n, (e, c) in vms.items() if c > 0}
+    print("energy per ms of capacity (mJ): " +
+          ", ".join(f"{n} {1000 * v:.3f}" for n, v in per.items()))
+    ok = True
+    if a.same:
+        x, y = a.same.split(",")
+        if abs(per[x] / per[y] - 1) > 0.05:
+            print(f"{x} and {y} ran alike but differ by more than 5%")
+            ok = False
+    if a.cheaper:
+        x, y = a.cheaper.split(",")
+        if not per[x] < per[y]:
+            print(f"{x} ran slower but was not charged less per unit")
+            ok = False
+    return 0 if ok else 1
+
+
 def cstates(a, log):
     rows = re.findall(r"^\s+(C\w+)\s+(MWAIT 0x[0-9a-f]+|HLT)\s+(\d+)\s+"
                       r"([\d.]+)\s", log, re.M)
@@ -121,17 +156,20 @@ def cstates(a, log):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["ondemand", "capacity", "cstates"])
+    ap.add_argument("what", choices=["ondemand", "capacity", "cstates",
+                                     "energy"])
     ap.add_argument("log")
     ap.add_argument("--cpu", type=int, default=0)
     ap.add_argument("--ref")
     ap.add_argument("--expect")
     ap.add_argument("--tol", type=float, default=3.0)
     ap.add_argument("--deeper-than", default="C1")
+    ap.add_argument("--same")
+    ap.add_argument("--cheaper")
     a = ap.parse_args()
     log = open(a.log).read()
     return {"ondemand": ondemand, "capacity": capacity,
-            "cstates": cstates}[a.what](a, log)
+            "cstates": cstates, "energy": energy}[a.what](a, log)
 
 
 if __name__ == "__main__":

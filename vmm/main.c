@@ -250,11 +250,12 @@ static void print_pm_report(void)
 	const char *names[CONFIG_MAX_VMS] = { 0 };
 	for (uint32_t i = 0; i < config->vm_count && i < CONFIG_MAX_VMS; i++)
 		names[i] = config->vms[i].name;
-	uint64_t capacity[SCHED_MAX_DOMS];
-	sched_dom_capacities(capacity);
+	static uint64_t capacity[CSCHED_MAX_CPUS][SCHED_MAX_DOMS];
+	static uint64_t busy[CSCHED_MAX_CPUS];
+	sched_capacities(capacity, busy);
 	if (pm_format_final(tsc_ticks_to_ns(rdtsc() - sched_clock_origin()),
-			    capacity, SCHED_MAX_DOMS, names, report,
-			    sizeof(report)) < 0) {
+			    busy, (const uint64_t (*)[PM_MAX_VMS])capacity,
+			    names, report, sizeof(report)) < 0) {
 		printk("pm: the report does not fit its buffer\n");
 		return;
 	}

@@ -7,7 +7,7 @@ judged by its serial output: every `expect` regex must appear, in order,
 every `contains` regex anywhere (output of VMs running at once interleaves);
 no `forbid` regex may appear; the exit status Volt printed
 ("volt: exit status N") must equal `status`, and so must QEMU's
-isa-debug-exit code when there is one; a `check` command (run with the
+isa-debug-exit code when there is one; each `check` command (run with the
 clean serial log's path appended) must exit 0. Independent tests run in
 parallel (-j). The last line is "N passed, N failed".
 """
@@ -45,7 +45,7 @@ class Test:
         self.status = 0       # None: no Volt (boot = linux)
         self.timeout = 120
         self.end = None       # regex: stop the emulator once the log shows it
-        self.check = None     # command + log path: must exit 0
+        self.checks = []      # commands (+ log path): each must exit 0
 
 
 def parse_list(path):
@@ -73,8 +73,9 @@ def parse_list(path):
                 cur.status = None
             elif key in ("cpus", "memory", "status", "timeout"):
                 setattr(cur, key, int(value))
-            elif key in ("boot", "emulator", "model", "cmdline", "forbid", "end",
-                         "check"):
+            elif key == "check":
+                cur.checks.append(value)
+            elif key in ("boot", "emulator", "model", "cmdline", "forbid", "end"):
                 setattr(cur, key, value)
             else:
                 sys.exit(f"{path}:{lineno}: unknown key '{key}'")
@@ -172,15 +173,21 @@ def debug_exit_status(t, rc):
 
 
 def run_check(t):
-    """The test's own analysis of its log (shares, timings...)."""
-    cmd = t.check.split() + [t.log_path]
-    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    """The test's own analyses of its log (shares, timings...)."""
+    out = ""
+    for check in t.checks:
+        p = subprocess.run(check.split() + [t.log_path], cwd=ROOT,
+                           capture_output=True, text=True)
+        out += f"$ {check}\n{p.stdout}{p.stderr}"
+        if p.returncode != 0:
+            last = (p.stdout + p.stderr).strip().splitlines()
+            reason = f"check failed: {last[-1] if last else p.returncode}"
+            break
+    else:
+        reason = None
     with open(os.path.join(os.path.dirname(t.log_path), "check.txt"), "w") as f:
-        f.write(p.stdout + p.stderr)
-    if p.returncode != 0:
-        last = (p.stdout + p.stderr).strip().splitlines()
-        return f"check failed: {last[-1] if last else p.returncode}"
-    return None
+        f.write(out)
+    return reason
 
 
 def judge(t, log, timed_out, rc=None):
@@ -200,7 +207,7 @@ def judge(t, log, timed_out, rc=None):
         if m:
             line = log[log.rfind("\n", 0, m.start()) + 1:log.find("\n", m.start())]
             return f"forbidden /{t.forbid}/ seen: {line.strip()}"
-    if t.check:
+    if t.checks:
         reason = run_check(t)
         if reason:
             return reason
