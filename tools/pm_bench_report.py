@@ -324,14 +324,9 @@ def write(ms, rate, ref_rep, img_rel):
     o.append(
         "Processor only: the package less the uncore's constant 2 W, the "
         "part the simulator models (it has no uncore; its idle is 1 W, "
-        "Volt's C6 0.1 W). Per-VM energy (the PM lines' `vms`) is left out: "
-        "a PM line's busy energy is the previous governor sample's (booked "
-        "in `pm_sample`, which runs after the line at the same instant), "
-        "while it is split among VMs by the capacity they used in the "
-        "line's own period, so it goes to the wrong VM whenever the load "
-        "changes between periods (here every period: the capped VM runs in "
-        "the first 9 ms of each 30 ms accounting period). The package "
-        "totals over the span are shifted by that one period only.\n")
+        "Volt's C6 0.1 W). Per-VM energy is in each run's PM lines (`vms`) "
+        "and final report: each processor's running energy split by the "
+        "capacity each VM used on it (`docs/power.md`).\n")
     o.append(shape(by))
     rows = [[m["label"], f"{m['report']['end_ms']:.0f} ms",
              f"{m['report']['avg_mhz']} MHz", m["report"]["transitions"],
