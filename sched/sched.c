@@ -18,6 +18,7 @@
 #include "arch/x86/idle.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/serial.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "lib/console.h"
@@ -266,6 +267,17 @@ static void expire_timeouts(uint32_t cpu, uint64_t now)
 
 static char stat_line[4096], pm_line[4096];
 
+/* The console table on request: typing `s` on the serial console. CPU 0
+ * looks at every tick; the table is printed after the lock is let go. */
+#define TABLE_KEY 's'
+static bool table_requested;
+
+static void poll_console(uint32_t cpu)
+{
+	if (cpu == 0 && serial_getc_nowait() == TABLE_KEY)
+		table_requested = true;
+}
+
 /* A STAT line for tools/ (credit_report.c): formatted under the lock,
  * printed by the caller after it. */
 static bool format_stat(uint64_t now)
@@ -316,6 +328,7 @@ static bool run_timers_locked(uint32_t cpu, uint64_t now)
 			pc->need_resched = true;
 		pc->next_tick = now + policy.p.tick_ns;
 	}
+	poll_console(cpu);
 	if (now >= next_acct) {
 		next_acct = now + policy.p.tslice_ns;
 		tickle_mask(ops->account(&policy, now));
@@ -334,6 +347,10 @@ static bool run_timers_locked(uint32_t cpu, uint64_t now)
 
 static void print_stat(bool stat)
 {
+	if (table_requested) {
+		table_requested = false;
+		sched_print_table();
+	}
 	if (!stat)
 		return;
 	console_write_line(stat_line, strlen(stat_line));

@@ -15,6 +15,7 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define   LSR_DR 0x01   /* data ready: a byte was received */
 #define   LSR_THRE 0x20 /* holding register empty: may write a byte */
 #define   LSR_TEMT 0x40 /* transmitter empty: everything is on the wire */
 #define LCR_8N1 0x03
@@ -59,4 +60,11 @@ void serial_drain(void)
 	for (int i = 0; i < UART_SPIN_LIMIT; i++)
 		if (inb(COM1 + UART_LSR) & LSR_TEMT)
 			return;
+}
+
+int serial_getc_nowait(void)
+{
+	if (!(inb(COM1 + UART_LSR) & LSR_DR))
+		return -1;
+	return inb(COM1); /* the receive buffer (DLAB = 0) */
 }

@@ -8,5 +8,7 @@ void serial_init(void);
 void serial_write(const char *s, size_t len);
 /* Wait until the transmitter is completely empty (before power-off). */
 void serial_drain(void);
+/* A byte typed on the serial console, or -1 if none waits. */
+int serial_getc_nowait(void);
 
 #endif
