@@ -18,149 +18,7 @@
 #include <stdint.h>
 #include "sched/credit.h"
 
-#define NS_PER_MS 1000000ull
-#define NS_PER_CREDIT (NS_PER_MS / CSCHED_CREDITS_PER_MS)
-#define DEFAULT_TSLICE_NS (30 * NS_PER_MS)
-#define DEFAULT_TICK_NS (10 * NS_PER_MS)
-#define DEFAULT_RATELIMIT_NS NS_PER_MS
-/* Xen's limits for sched_credit_tslice_ms. */
-#define TSLICE_MIN_NS NS_PER_MS
-#define TSLICE_MAX_NS (1000 * NS_PER_MS)
-#define TICK_MIN_NS (100 * 1000ull)
-#define NO_CPU UINT32_MAX
-
-#define LINK_ENTRY(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
-
-/* ---- intrusive lists ----------------------------------------------------- */
-
-static void link_init(struct csched_link *l)
-{
-	l->prev = l;
-	l->next = l;
-}
-
-static bool link_empty(const struct csched_link *l)
-{
-	return l->next == l;
-}
-
-static void link_insert_before(struct csched_link *pos, struct csched_link *n)
-{
-	n->prev = pos->prev;
-	n->next = pos;
-	pos->prev->next = n;
-	pos->prev = n;
-}
-
-/* Safe on a self-linked node: it stays self-linked. */
-static void link_del(struct csched_link *n)
-{
-	n->prev->next = n->next;
-	n->next->prev = n->prev;
-	link_init(n);
-}
-
-static struct csched_vcpu *runq_entry(struct csched_link *l)
-{
-	return LINK_ENTRY(l, struct csched_vcpu, runq_link);
-}
-
-/* ---- small helpers ------------------------------------------------------- */
-
-static uint32_t credits_per_tslice(const struct csched *s)
-{
-	return (uint32_t)(s->p.tslice_ns / NS_PER_CREDIT);
-}
-
-static uint64_t online_mask(const struct csched *s)
-{
-	return s->ncpus >= 64 ? ~0ull : (1ull << s->ncpus) - 1;
-}
-
-static bool cpu_allowed(const struct csched *s, const struct csched_vcpu *v,
-			uint32_t cpu)
-{
-	return cpu < s->ncpus && ((v->affinity >> cpu) & 1);
-}
-
-/* Out-of-range weights are clamped, also when the caller wrote them. */
-static uint32_t dom_weight(const struct csched_dom *d)
-{
-	if (d->weight == 0)
-		return 1;
-	return d->weight > CSCHED_WEIGHT_MAX ? CSCHED_WEIGHT_MAX : d->weight;
-}
-
-static uint32_t min_u32(uint32_t a, uint32_t b)
-{
-	return a < b ? a : b;
-}
-
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
-static uint64_t div_up(uint64_t a, uint64_t b)
-{
-	return a / b + (a % b != 0);
-}
-
-/*
- * Saturating: the accounting's products (credit x weight) only have to
- * be right up to a domain's peak; past 2^64 they are far beyond it for
- * any number of vCPUs a machine can hold.
- */
-static uint64_t sat_mul(uint64_t a, uint64_t b)
-{
-	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-/*
- * floor((a x mul + *rem) / div), keeping the remainder in *rem, without
- * a 128-bit product: a = q x div + r, and r x mul < 2^64 because both
- * are below 2^32. The quotient's high part q x mul fits when mul <= div.
- */
-static uint64_t mul_div_rem(uint64_t a, uint32_t mul, uint32_t div,
-			    uint64_t *rem)
-{
-	uint64_t q = a / div, r = a % div;
-	uint64_t t = r * mul + *rem;
-
-	*rem = t % div;
-	return q * mul + t / div;
-}
-
-static bool freq_scaled(const struct csched_pcpu *pc)
-{
-	return pc->f_cur_khz && pc->f_max_khz && pc->f_cur_khz < pc->f_max_khz;
-}
-
-/* Is d limited by parking: a cap in variable mode, always otherwise. */
-static bool dom_capped(const struct csched_dom *d)
-{
-	return d->mode != CSCHED_MODE_VARIABLE || d->cap != 0;
-}
-
-static uint32_t dom_cap_pct(const struct csched *s, const struct csched_dom *d)
-{
-	if (d->mode != CSCHED_MODE_VARIABLE)
-		return csched_dom_credit_pct(s, d);
-	if (d->vcpu_count && d->cap > 100 * d->vcpu_count)
-		return 100 * d->vcpu_count;
-	return d->cap;
-}
-
-static bool must_park(const struct csched_vcpu *v)
-{
-	return v->credit < 0 && dom_capped(v->dom);
-}
+#include "sched/credit_internal.h"
 
 /* ---- active vCPUs and domains (earning credit) --------------------------- */
 
@@ -179,7 +37,7 @@ static void activate(struct csched *s, struct csched_vcpu *v)
 	}
 }
 
-static void deactivate(struct csched_vcpu *v)
+void cs_deactivate(struct csched_vcpu *v)
 {
 	struct csched_dom *d = v->dom;
 
@@ -275,13 +133,13 @@ static void runq_insert(struct csched_pcpu *pc, struct csched_vcpu *v)
 	link_insert_before(it, &v->runq_link);
 }
 
-static struct csched_vcpu *runq_head(struct csched_pcpu *pc)
+struct csched_vcpu *cs_runq_head(struct csched_pcpu *pc)
 {
 	return link_empty(&pc->runq) ? NULL : runq_entry(pc->runq.next);
 }
 
 /* Accounting changed priorities: stable re-sort (credit1's runq_sort). */
-static void runq_sort(struct csched_pcpu *pc)
+void cs_runq_sort(struct csched_pcpu *pc)
 {
 	struct csched_link old = pc->runq;
 
@@ -337,7 +195,7 @@ static int place(const struct csched *s, const struct csched_vcpu *v)
 }
 
 /* Should `cpu` reschedule for v, just queued there? */
-static bool preempts(const struct csched *s, uint32_t cpu,
+bool cs_preempts(const struct csched *s, uint32_t cpu,
 		     const struct csched_vcpu *v)
 {
 	const struct csched_vcpu *curr = s->cpus[cpu].curr;
@@ -346,7 +204,7 @@ static bool preempts(const struct csched *s, uint32_t cpu,
 }
 
 /* Queue a vCPU that became runnable; returns its CPU or -1. */
-static int make_runnable(struct csched *s, struct csched_vcpu *v)
+int cs_make_runnable(struct csched *s, struct csched_vcpu *v)
 {
 	int cpu = place(s, v);
 
@@ -358,7 +216,7 @@ static int make_runnable(struct csched *s, struct csched_vcpu *v)
 	return cpu;
 }
 
-static void park(struct csched *s, struct csched_vcpu *v)
+void cs_park(struct csched *s, struct csched_vcpu *v)
 {
 	if (on_runq(v))
 		link_del(&v->runq_link);
@@ -373,7 +231,7 @@ static void park(struct csched *s, struct csched_vcpu *v)
  * has a priority above `level` (credit1's csched_runq_steal: an idle
  * peer is skipped, it is about to pick from its own queue).
  */
-static struct csched_vcpu *steal_candidate(struct csched *s, uint32_t cpu,
+struct csched_vcpu *cs_steal_candidate(struct csched *s, uint32_t cpu,
 					   int level)
 {
 	struct csched_vcpu *best = NULL;
@@ -500,7 +358,7 @@ static void detach_vcpu(struct csched *s, struct csched_vcpu *v)
 		link_del(&v->runq_link);
 	if (v->cpu < s->ncpus && s->cpus[v->cpu].curr == v)
 		s->cpus[v->cpu].curr = NULL;
-	deactivate(v);
+	cs_deactivate(v);
 	v->state = CSCHED_BLOCKED;
 	v->wake_pending = false;
 }
@@ -589,11 +447,11 @@ int csched_wake(struct csched *s, struct csched_vcpu *v, uint64_t now)
 	v->woken_at = now;
 	v->wake_pending = true;
 	if (must_park(v)) {
-		park(s, v);
+		cs_park(s, v);
 		return -1;
 	}
-	cpu = make_runnable(s, v);
-	return cpu >= 0 && preempts(s, (uint32_t)cpu, v) ? cpu : -1;
+	cpu = cs_make_runnable(s, v);
+	return cpu >= 0 && cs_preempts(s, (uint32_t)cpu, v) ? cpu : -1;
 }
 
 void csched_block(struct csched *s, struct csched_vcpu *v, uint64_t now)
@@ -617,7 +475,7 @@ void csched_block(struct csched *s, struct csched_vcpu *v, uint64_t now)
  * while it waits is lost. */
 static bool capped_under_waiting(const struct csched_pcpu *pc)
 {
-	const struct csched_vcpu *head = runq_head((struct csched_pcpu *)pc);
+	const struct csched_vcpu *head = cs_runq_head((struct csched_pcpu *)pc);
 	return head && head->pri >= CSCHED_PRI_UNDER && dom_capped(head->dom);
 }
 
@@ -672,9 +530,9 @@ static struct csched_vcpu *local_best(struct csched *s, uint32_t cpu)
 	struct csched_pcpu *pc = &s->cpus[cpu];
 	struct csched_vcpu *v;
 
-	while ((v = runq_head(pc)) && !cpu_allowed(s, v, cpu)) {
+	while ((v = cs_runq_head(pc)) && !cpu_allowed(s, v, cpu)) {
 		link_del(&v->runq_link);
-		if (make_runnable(s, v) < 0)
+		if (cs_make_runnable(s, v) < 0)
 			v->state = CSCHED_BLOCKED; /* nowhere to run at all */
 	}
 	return v;
@@ -701,7 +559,7 @@ static bool settle_curr(struct csched *s, uint32_t cpu, uint64_t now)
 	if (curr->state == CSCHED_PARKED)
 		return false;
 	if (must_park(curr)) {
-		park(s, curr);
+		cs_park(s, curr);
 		return false;
 	}
 	if (rate_limited(s, curr, cpu, now))
@@ -709,7 +567,7 @@ static bool settle_curr(struct csched *s, uint32_t cpu, uint64_t now)
 	curr->state = CSCHED_RUNNABLE;
 	if (cpu_allowed(s, curr, cpu))
 		runq_insert(&s->cpus[cpu], curr);
-	else if (make_runnable(s, curr) < 0) /* its affinity changed */
+	else if (cs_make_runnable(s, curr) < 0) /* its affinity changed */
 		curr->state = CSCHED_BLOCKED; /* no online CPU left in it */
 	return false;
 }
@@ -736,7 +594,7 @@ void csched_pick_next(struct csched *s, uint32_t cpu, uint64_t now,
 	next = local_best(s, cpu);
 	level = next ? next->pri : CSCHED_PRI_IDLE;
 	if (level <= CSCHED_PRI_OVER) {
-		stolen = steal_candidate(s, cpu, level);
+		stolen = cs_steal_candidate(s, cpu, level);
 		if (stolen)
 			next = stolen;
 	}
@@ -768,10 +626,10 @@ bool csched_tick(struct csched *s, uint32_t cpu, uint64_t now)
 	if (v->pri == CSCHED_PRI_BOOST)
 		v->pri = v->credit >= 0 ? CSCHED_PRI_UNDER : CSCHED_PRI_OVER;
 	if (must_park(v)) {
-		park(s, v);
+		cs_park(s, v);
 		return true;
 	}
-	head = runq_head(pc);
+	head = cs_runq_head(pc);
 	return head && head->pri > v->pri;
 }
 
@@ -803,158 +661,4 @@ void csched_sync(struct csched *s, uint64_t now)
 		if (pc->curr && pc->curr->state != CSCHED_BLOCKED)
 			charge(s, pc->curr, now);
 	}
-}
-
-/* ---- accounting ---------------------------------------------------------- */
-
-/* Accounting state of one period, as credit1's csched_acct keeps it. */
-struct acct {
-	uint64_t credit_total;  /* to share; grows by what capped doms leave */
-	uint64_t weight_total;
-	uint64_t weight_left;   /* of the doms not yet handed credit */
-	bool xtra;              /* an earlier dom could have used more */
-	uint64_t resched;
-};
-
-static void unpark(struct csched *s, struct csched_vcpu *v, struct acct *a)
-{
-	int cpu;
-
-	if (v->cpu < s->ncpus && s->cpus[v->cpu].curr == v) {
-		v->state = CSCHED_RUNNING; /* still current: just goes on */
-		return;
-	}
-	cpu = make_runnable(s, v); /* not boosted, as in credit1 */
-	if (cpu >= 0 && preempts(s, (uint32_t)cpu, v))
-		a->resched |= 1ull << cpu;
-}
-
-/* Credit `per_vcpu` to v, then set its priority, park or unpark it, and
- * apply the floor and ceiling. */
-static void credit_vcpu(struct csched *s, struct csched_vcpu *v,
-			int64_t per_vcpu, int64_t ceiling, struct acct *a)
-{
-	int64_t floor = -(int64_t)credits_per_tslice(s);
-	int64_t c = (int64_t)v->credit + per_vcpu;
-
-	if (c < 0) {
-		v->credit = (int32_t)(c < floor ? floor : c);
-		v->pri = CSCHED_PRI_OVER;
-		if (must_park(v) && (v->state == CSCHED_RUNNABLE ||
-				     v->state == CSCHED_RUNNING)) {
-			if (v->state == CSCHED_RUNNING)
-				a->resched |= 1ull << v->cpu;
-			park(s, v);
-		}
-		return;
-	}
-	v->credit = (int32_t)c;
-	if (v->pri != CSCHED_PRI_BOOST)
-		v->pri = CSCHED_PRI_UNDER;
-	if (v->state == CSCHED_PARKED)
-		unpark(s, v, a);
-	if (c > ceiling && dom_capped(v->dom) &&
-	    (v->state == CSCHED_RUNNING || v->state == CSCHED_RUNNABLE)) {
-		/* A busy capped vCPU that ended the period with a little
-		 * credit left (its cap's share is the ceiling, far below
-		 * credit1's one period): keep it earning, at the ceiling.
-		 * Deactivating and halving it here would cut its cap. */
-		v->credit = (int32_t)ceiling;
-	} else if (c > ceiling) {
-		/* Not using its credit: stop earning, and start again a
-		 * little ahead when it runs (credit1 halves the credit). */
-		deactivate(v);
-		v->credit = (int32_t)(c / 2);
-	}
-}
-
-/* A domain's share of this period (credit1's csched_acct, per domain). */
-static void account_dom(struct csched *s, struct csched_dom *d,
-			struct acct *a)
-{
-	uint64_t cpt = credits_per_tslice(s);
-	uint64_t weight = (uint64_t)dom_weight(d) * d->active_count;
-	uint64_t peak = d->active_count * cpt, fair, ceiling = cpt;
-	struct csched_link *it, *next;
-
-	a->weight_left -= weight;
-	if (dom_capped(d)) {
-		uint64_t cap = div_up((uint64_t)dom_cap_pct(s, d) * cpt, 100);
-
-		peak = min_u64(peak, cap);
-		ceiling = min_u64(cpt, div_up(cap, d->active_count));
-	}
-	fair = div_up(sat_mul(a->credit_total, weight), a->weight_total);
-	if (fair < peak) {
-		a->xtra = true;
-	} else {
-		/* Give the doms after it what it cannot use. */
-		if (a->weight_left)
-			a->credit_total = sat_add(a->credit_total,
-				div_up(sat_mul(fair - peak, a->weight_total),
-				       a->weight_left));
-		if (a->xtra) {
-			/* Capped doms first next time, so the credit
-			 * they leave goes to the doms that want it. */
-			link_del(&d->active_link);
-			link_insert_before(s->active_doms.next,
-					   &d->active_link);
-		}
-		fair = peak;
-	}
-	fair = div_up(fair, d->active_count);
-	for (it = d->active.next; it != &d->active; it = next) {
-		next = it->next;
-		credit_vcpu(s, LINK_ENTRY(it, struct csched_vcpu, active_link),
-			    (int64_t)fair, (int64_t)ceiling, a);
-	}
-}
-
-/* Should `cpu` reschedule now: it has something better to run. */
-static bool cpu_wants_pick(struct csched *s, uint32_t cpu)
-{
-	struct csched_pcpu *pc = &s->cpus[cpu];
-	struct csched_vcpu *head = runq_head(pc);
-	int level = CSCHED_PRI_IDLE;
-
-	if (pc->curr) {
-		if (pc->curr->state != CSCHED_RUNNING)
-			return true;
-		level = pc->curr->pri;
-	}
-	if (head && head->pri > level)
-		return true;
-	/* Work stealing needs a kick: idle CPUs are not told otherwise. */
-	return level <= CSCHED_PRI_OVER && steal_candidate(s, cpu, level);
-}
-
-uint64_t csched_account(struct csched *s, uint64_t now)
-{
-	struct acct a = { 0 };
-	struct csched_link *it, *next;
-	uint32_t c;
-
-	s->last_acct = now;
-	for (it = s->active_doms.next; it != &s->active_doms; it = it->next) {
-		struct csched_dom *d = LINK_ENTRY(it, struct csched_dom,
-						  active_link);
-
-		a.weight_total += (uint64_t)dom_weight(d) * d->active_count;
-	}
-	a.weight_left = a.weight_total;
-	a.credit_total = (uint64_t)s->ncpus * credits_per_tslice(s);
-	if (a.weight_total) {
-		for (it = s->active_doms.next; it != &s->active_doms;
-		     it = next) {
-			next = it->next;
-			account_dom(s, LINK_ENTRY(it, struct csched_dom,
-						  active_link), &a);
-		}
-	}
-	for (c = 0; c < s->ncpus; c++)
-		runq_sort(&s->cpus[c]);
-	for (c = 0; c < s->ncpus; c++)
-		if (cpu_wants_pick(s, c))
-			a.resched |= 1ull << c;
-	return a.resched & online_mask(s);
 }
