@@ -266,6 +266,10 @@ static void expire_timeouts(uint32_t cpu, uint64_t now)
 }
 
 static char stat_line[4096], pm_line[4096];
+/* The two buffers belong to one processor from formatting (under the
+ * lock) to printing (after it); a period that finds them still being
+ * printed is skipped (its numbers go into the next line). */
+static bool stat_buffers_busy;
 
 /* The console table on request: typing `s` on the serial console. CPU 0
  * looks at every tick; the table is printed after the lock is let go. */
@@ -335,7 +339,13 @@ static bool run_timers_locked(uint32_t cpu, uint64_t now)
 	}
 	if (stat_period && now >= next_stat) {
 		next_stat = now + stat_period;
-		stat = format_stat(now);
+		if (!__atomic_exchange_n(&stat_buffers_busy, true,
+					 __ATOMIC_ACQUIRE)) {
+			stat = format_stat(now);
+			if (!stat)
+				__atomic_store_n(&stat_buffers_busy, false,
+						 __ATOMIC_RELEASE);
+		}
 	}
 	if (now >= pc->next_sample)
 		sample_pm(cpu, now);
@@ -356,6 +366,7 @@ static void print_stat(bool stat)
 	console_write_line(stat_line, strlen(stat_line));
 	if (pm_line[0])
 		console_write_line(pm_line, strlen(pm_line));
+	__atomic_store_n(&stat_buffers_busy, false, __ATOMIC_RELEASE);
 }
 
 /* ---- the interface -------------------------------------------------------- */
