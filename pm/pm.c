@@ -136,13 +136,21 @@ static void setup_governor(void)
 				      : ptable.count - 1;
 }
 
+#define CPUID_1_ECX_MONITOR (1u << 3)
+
+/* The C-state table for this processor: its family/model and CPUID leaf
+ * 5 (zeros without MONITOR/MWAIT). */
 static void setup_cstates(void)
 {
-	uint32_t family, model_nr, leaf5[4];
-	cpu_family_model(&family, &model_nr);
-	cpu_mwait_leaf(leaf5);
-	bool mwait = cpu_has_mwait() && set.idle != PM_IDLE_HALT;
-	cstate_table_build(family, model_nr, leaf5, mwait, set.max_cstate,
+	const struct cpuid_io *c = cpuid_io_hw();
+	uint32_t leaf1[4], leaf5[4] = { 0, 0, 0, 0 };
+	c->cpuid(1, 0, leaf1);
+	bool has_mwait = leaf1[CPUID_ECX] & CPUID_1_ECX_MONITOR;
+	if (has_mwait)
+		cpuid_leaf_or_zero(c, 5, leaf5);
+	cstate_table_build(cpuid_family(leaf1[CPUID_EAX]),
+			   cpuid_model(leaf1[CPUID_EAX]), leaf5,
+			   has_mwait && set.idle != PM_IDLE_HALT, set.max_cstate,
 			   &ctable);
 	if (set.idle_mw)
 		ctable.states[0].power_mw = set.idle_mw;

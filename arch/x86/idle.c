@@ -17,44 +17,11 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
 
-#define CPUID_1_ECX_MONITOR (1u << 3)
 #define CACHE_LINE 64
 
 /* A line per processor that nothing writes: MWAIT wakes on interrupts. */
 static volatile uint8_t monitor_lines[MAX_CPUS][CACHE_LINE]
 	__attribute__((aligned(CACHE_LINE)));
-
-bool cpu_has_mwait(void)
-{
-	struct cpuid_regs r;
-	cpuid(1, 0, &r);
-	return r.ecx & CPUID_1_ECX_MONITOR;
-}
-
-void cpu_mwait_leaf(uint32_t out[4])
-{
-	struct cpuid_regs r = { 0, 0, 0, 0 };
-	if (cpu_has_mwait())
-		cpuid(5, 0, &r);
-	out[0] = r.eax;
-	out[1] = r.ebx;
-	out[2] = r.ecx;
-	out[3] = r.edx;
-}
-
-void cpu_family_model(uint32_t *family, uint32_t *model)
-{
-	struct cpuid_regs r;
-	cpuid(1, 0, &r);
-	uint32_t a = r.eax;
-	uint32_t fam = (a >> 8) & 0xf, mod = (a >> 4) & 0xf;
-	if (fam == 0xf)
-		fam += (a >> 20) & 0xff;
-	if (fam == 0x6 || fam >= 0xf)
-		mod |= ((a >> 16) & 0xf) << 4;
-	*family = fam;
-	*model = mod;
-}
 
 static void arm_timer(uint64_t until)
 {

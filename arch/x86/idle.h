@@ -11,13 +11,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* CPUID.1:ECX.MONITOR: MONITOR/MWAIT exist (and leaf 5 describes them). */
-bool cpu_has_mwait(void);
-/* CPUID leaf 5 (EAX..EDX), zeros without MONITOR/MWAIT. */
-void cpu_mwait_leaf(uint32_t r[4]);
-/* CPUID family and model (display values: extended fields folded in). */
-void cpu_family_model(uint32_t *family, uint32_t *model);
-
 /* MWAIT with `hint` (EAX: C-state in bits 7:4, sub-state in 3:0) after
  * MONITOR on this processor's line, interrupts enabled around it. */
 void cpu_idle_mwait(uint32_t hint, uint64_t until);

@@ -282,23 +282,6 @@ void smp_kick(uint32_t index)
 				       LAPIC_ICR_LEVEL_ASSERT);
 }
 
-void cpu_sleep_until(uint64_t until)
-{
-	bool timed = until != UINT64_MAX;
-	if (timed) {
-		uint64_t now = rdtsc();
-		if (until <= now)
-			return;
-		lapic_timer_oneshot_ns(tsc_ticks_to_ns(until - now));
-	}
-	/* An interrupt that became pending while interrupts were off is
-	 * taken right after STI's one-instruction shadow, so HLT does not
-	 * sleep through it. */
-	__asm__ volatile("sti; hlt; cli" ::: "memory");
-	if (timed)
-		lapic_timer_stop();
-}
-
 void cpu_idle_loop(void)
 {
 	struct percpu *c = this_cpu();

@@ -44,11 +44,6 @@ bool smp_run_on(uint32_t cpu, void (*fn)(void *), void *arg);
  * there (a VM exit), so that it looks at new work or events. */
 void smp_kick(uint32_t index);
 
-/* Halt this processor (interrupts on) until host TSC `until` (UINT64_MAX:
- * no timer) or any interrupt, such as a kick; called with interrupts off,
- * returns with them off. */
-void cpu_sleep_until(uint64_t until);
-
 void cpu_idle_loop(void) __attribute__((noreturn));
 
 #endif

@@ -519,10 +519,9 @@ static void test_powersave_fixed_vs_dvfs(void **state)
 
 /*
  * The same with B beside A: 93 % load at 1.2 GHz, still room for A's
- * 30 %. sched/credit.c (this version) halves the credit of a capped
- * vCPU that ends an accounting period above its cap's share even when
- * it is busy, so A falls short (docs/dvfs-credit.md, section 4). Known:
- * skipped while that is the cause; fails for any other.
+ * 30 %. (credit.c once halved the credit of a busy capped vCPU that
+ * ended an accounting period above its cap's share, and A fell short:
+ * no credit may be cut from it.)
  */
 static void test_dvfs_promise_under_load(void **state)
 {
@@ -530,13 +529,7 @@ static void test_dvfs_promise_under_load(void **state)
 	sim_run(&sim, &c, &res);
 	assert_conserved(&c);
 	assert_in_range(got_pm(&c, 1), 90, 110);
-	if (got_pm(&c, 0) < 294 && res.vm[0].busy_credit_cuts > 0) {
-		print_message("known: credit.c cut a busy capped vCPU's credit "
-			      "%llu times; A got %llu permille\n",
-			      (unsigned long long)res.vm[0].busy_credit_cuts,
-			      (unsigned long long)got_pm(&c, 0));
-		skip();
-	}
+	assert_int_equal(res.vm[0].busy_credit_cuts, 0);
 	assert_in_range(got_pm(&c, 0), 294, 301);
 }
 

@@ -117,7 +117,6 @@ void vmx_switch_state_init(struct vmx_vcpu *vx)
 	enable_fxsr();
 	restore_processor_state(s);
 	s->loaded = true;
-	s->ever_loaded = true;
 	s->cpu = this_cpu()->index;
 }
 

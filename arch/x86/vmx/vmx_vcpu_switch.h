@@ -21,7 +21,6 @@ struct vmx_switch_state {
 	uint64_t msrs[VMX_SWITCH_MSRS];
 	bool loaded;        /* its VMCS is current on `cpu` */
 	uint32_t cpu;       /* where it was loaded last */
-	bool ever_loaded;   /* false: first load flushes, wherever it is */
 };
 
 #endif
